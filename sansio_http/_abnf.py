@@ -1,0 +1,102 @@
+"""The RFC 9110/9112 grammar as named, compiled fragments.
+
+Each fragment carries the ABNF rule it encodes in the comment above it.
+Quantifiers inside repetitions are possessive (``*+``, ``++``, Python
+3.11+) so that no input can make a pattern backtrack exponentially: a
+peer controls every byte these patterns see.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+#         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA        (RFC 9110 §5.6.2)
+TCHAR: Final = rb"[-!#$%&'*+.^_`|~0-9A-Za-z]"
+# token = 1*tchar
+TOKEN: Final = TCHAR + rb"++"
+
+#: Every tchar once, lower case only: field names are compared after
+#: ``bytes.lower()``, and ``translate(None, TCHARS_LOWER)`` leaves exactly
+#: the bytes that are not tchar.
+TCHARS_LOWER: Final = b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+
+#: The octets a header section may hold outside its CRLF line ends:
+#: field-vchar, SP and HTAB (RFC 9110 §5.5: field-vchar = VCHAR / obs-text).
+#: Deleting them with ``bytes.translate`` leaves only CR, LF and the
+#: control octets (NUL, bare CR, bare LF, DEL...) that no field may carry.
+FIELD_OCTETS: Final = bytes(b for b in range(256) if (b >= 0x20 or b == 0x09) and b != 0x7F)
+
+# field-value   = *field-content
+# field-content = field-vchar [ 1*( SP / HTAB / field-vchar ) field-vchar ]
+# field-vchar   = VCHAR / obs-text                          (RFC 9110 §5.5)
+FIELD_VALUE: Final = rb"(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?"
+FIELD_NAME_RE: Final = re.compile(TOKEN)
+FIELD_VALUE_RE: Final = re.compile(FIELD_VALUE)
+
+# method = token                                            (RFC 9110 §9.1)
+METHOD_RE: Final = re.compile(TOKEN)
+
+# pct-encoded = "%" HEXDIG HEXDIG
+# pchar       = unreserved / pct-encoded / sub-delims / ":" / "@"
+# query       = *( pchar / "/" / "?" )                      (RFC 3986 §3.3-3.4)
+_PCHAR_RUN: Final = rb"[-A-Za-z0-9._~!$&'()*+,;=:@/]"
+_PCT: Final = rb"%[0-9A-Fa-f]{2}"
+# origin-form = absolute-path [ "?" query ]                 (RFC 9112 §3.2.1)
+ORIGIN_FORM: Final = (
+    rb"/(?:" + _PCHAR_RUN + rb"++|" + _PCT + rb")*+"
+    rb"(?:\?(?:" + _PCHAR_RUN + rb"++|\?|" + _PCT + rb")*+)?"
+)
+# absolute-form = absolute-URI = scheme ":" hier-part [ "?" query ]
+# scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )       (RFC 9112 §3.2.2)
+ABSOLUTE_FORM_RE: Final = re.compile(
+    rb"[A-Za-z][-A-Za-z0-9+.]*+:(?:[-A-Za-z0-9._~!$&'()*+,;=:@/?\[\]]++|" + _PCT + rb")*+"
+)
+# IP-literal = "[" ( IPv6address / IPvFuture ) "]"
+# reg-name   = *( unreserved / pct-encoded / sub-delims )
+# uri-host   = IP-literal / IPv4address / reg-name          (RFC 3986 §3.2.2)
+_URI_HOST: Final = (
+    rb"(?:\[[0-9A-Fa-f:.]++\]|\[[vV][0-9A-Fa-f]++\.[-A-Za-z0-9._~!$&'()*+,;=:]++\]"
+    rb"|(?:[-A-Za-z0-9._~!$&'()*+,;=]++|" + _PCT + rb")*+)"
+)
+# authority-form = uri-host ":" port ; port = *DIGIT        (RFC 9112 §3.2.3)
+AUTHORITY_FORM_RE: Final = re.compile(_URI_HOST + rb":[0-9]*+")
+# Host = uri-host [ ":" port ]                              (RFC 9110 §7.2)
+HOST_RE: Final = re.compile(_URI_HOST + rb"(?::[0-9]*+)?")
+
+# request-line = method SP request-target SP HTTP-version
+# HTTP-version = HTTP-name "/" DIGIT "." DIGIT              (RFC 9112 §3, §2.3)
+# The target is captured as origin-form when it is one (the common case,
+# validated here in one pass), otherwise as any run of VCHAR, to be told
+# apart by the method in the cold path.
+REQUEST_LINE_RE: Final = re.compile(
+    rb"(" + TOKEN + rb") (?:(" + ORIGIN_FORM + rb")|([\x21-\x7e]++)) HTTP/([0-9])\.([0-9])"
+)
+# status-line   = HTTP-version SP status-code SP [ reason-phrase ]
+# reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )        (RFC 9112 §4)
+# The SP before an empty reason phrase is optional here: servers drop it,
+# and its absence cannot make the message read two ways.
+STATUS_LINE_RE: Final = re.compile(
+    rb"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([\t\x20-\x7e\x80-\xff]*+))?"
+)
+
+# chunk      = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+# chunk-size = 1*HEXDIG
+# chunk-ext  = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+# chunk-ext-val = token / quoted-string                     (RFC 9112 §7.1)
+# quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE   (RFC 9110 §5.6.4)
+_QUOTED_STRING: Final = rb'"(?:[\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff]++|\\[\t\x20-\x7e\x80-\xff])*+"'
+_CHUNK_EXT: Final = (
+    rb"(?:[ \t]*+;[ \t]*+" + TOKEN + rb"(?:[ \t]*+=[ \t]*+(?:" + TOKEN + rb"|" + _QUOTED_STRING + rb"))?)*+"
+)
+CHUNK_LINE_RE: Final = re.compile(rb"([0-9A-Fa-f]++)(" + _CHUNK_EXT + rb")")
+
+# Content-Length = 1*DIGIT                                  (RFC 9110 §8.6)
+CONTENT_LENGTH_RE: Final = re.compile(rb"[0-9]++")
+
+#: The longest Content-Length or chunk size we read, in digits: big enough
+#: for any real body (10^18 bytes), small enough that no peer makes us
+#: convert a megabyte of digits into an integer.
+MAX_LENGTH_DIGITS: Final = 18
+MAX_CHUNK_SIZE_DIGITS: Final = 16

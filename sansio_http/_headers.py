@@ -1,0 +1,158 @@
+"""Header fields: validated on the way in, normalized, kept in wire order.
+
+Names are compared case-insensitively (RFC 9110 §5.1), so ``Headers``
+keeps them lowered; the original spelling stays available through
+``raw_items()`` because some peers, and some tests, care how a name was
+written. Values lose their surrounding whitespace, which RFC 9110 §5.5
+says is not part of the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeAlias, overload
+
+from ._abnf import FIELD_NAME_RE, FIELD_VALUE_RE
+from ._errors import LocalProtocolError, quote
+
+HeaderInput: TypeAlias = "Headers | Iterable[tuple[bytes | str, bytes | str]]"
+
+_OWS = b" \t"
+
+
+def to_bytes(value: bytes | bytearray | str, what: str) -> bytes:
+    """Accept ``str`` for convenience, but only ASCII, and return bytes."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray):
+        return bytes(value)
+    if isinstance(value, str):
+        try:
+            return value.encode("ascii")
+        except UnicodeEncodeError:
+            raise LocalProtocolError(f"{what} must be ASCII, got {value[:40]!r}") from None
+    raise LocalProtocolError(f"{what} must be bytes or str, got {type(value).__name__}")
+
+
+class Headers(Sequence[tuple[bytes, bytes]]):
+    """An immutable sequence of ``(name, value)`` pairs in wire order.
+
+    Names are lowercased ``bytes``, values ``bytes`` without surrounding
+    whitespace; duplicates are kept, in order, because merging them would
+    be wrong for ``Set-Cookie`` and would hide a duplicated
+    ``Content-Length`` from whoever checks for one.
+    """
+
+    __slots__ = ("_index", "_items", "_raw_lines", "_raw_names")
+
+    _items: list[tuple[bytes, bytes]]
+    # The original spelling of each name, or ``None`` while it is still
+    # only in ``_raw_lines`` (parsed headers cut it out on demand).
+    _raw_names: list[bytes] | None
+    _raw_lines: list[bytes]
+    # name -> value when every name is distinct (most messages): ``get``
+    # becomes one dict lookup. ``None`` until built, or when names repeat.
+    _index: dict[bytes, bytes] | None
+
+    def __init__(self, fields: HeaderInput = ()) -> None:
+        if isinstance(fields, Headers):
+            self._items = fields._items
+            self._raw_names = fields._raw_names
+            self._index = fields._index
+            self._raw_lines = fields._raw_lines
+            return
+        items: list[tuple[bytes, bytes]] = []
+        raw_names: list[bytes] = []
+        for field in fields:
+            try:
+                raw_name, raw_value = field
+            except (TypeError, ValueError):
+                raise LocalProtocolError(
+                    f"a header field must be a (name, value) pair, got {field!r:.60}"
+                ) from None
+            name = to_bytes(raw_name, "a header name")
+            value = to_bytes(raw_value, "a header value").strip(_OWS)
+            if FIELD_NAME_RE.fullmatch(name) is None:
+                raise LocalProtocolError(f"invalid header name {quote(name)}")
+            if FIELD_VALUE_RE.fullmatch(value) is None:
+                raise LocalProtocolError(
+                    f"invalid header value for {quote(name)}: {quote(value)} "
+                    "(control characters such as CR, LF and NUL are not allowed)"
+                )
+            items.append((name.lower(), value))
+            raw_names.append(name)
+        self._items = items
+        self._raw_names = raw_names
+        self._raw_lines = []
+        self._index = None
+
+    @classmethod
+    def _from_parser(
+        cls,
+        items: list[tuple[bytes, bytes]],
+        index: dict[bytes, bytes],
+        lines: list[bytes],
+    ) -> Headers:
+        """Wrap fields the parser already validated, skipping the checks.
+
+        ``lines`` are the raw field lines: the original spelling of each
+        name is cut from them only if ``raw_items()`` is ever called.
+        """
+        headers = object.__new__(cls)
+        headers._items = items
+        headers._index = index if len(index) == len(items) else None
+        headers._raw_names = None
+        headers._raw_lines = lines
+        return headers
+
+    # --- the Sequence protocol -------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[bytes, bytes]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[bytes, bytes]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[bytes, bytes] | list[tuple[bytes, bytes]]:
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return self._items == other._items
+        if isinstance(other, list | tuple):
+            return self._items == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items))
+
+    def __repr__(self) -> str:
+        return f"Headers({self._items!r})"
+
+    # --- lookups ----------------------------------------------------------
+
+    def get(self, name: bytes | str, default: bytes | None = None) -> bytes | None:
+        """The first value of ``name`` (any case), or ``default``."""
+        key = to_bytes(name, "a header name").lower()
+        index = self._index
+        if index is not None:
+            return index.get(key, default)
+        for item_name, value in self._items:
+            if item_name == key:
+                return value
+        return default
+
+    def get_all(self, name: bytes | str) -> list[bytes]:
+        """Every value of ``name`` (any case), in wire order."""
+        key = to_bytes(name, "a header name").lower()
+        return [value for item_name, value in self._items if item_name == key]
+
+    def raw_items(self) -> list[tuple[bytes, bytes]]:
+        """The fields with each name spelled as it was received or given."""
+        if self._raw_names is None:
+            self._raw_names = [line.split(b":", 1)[0] for line in self._raw_lines]
+        return list(zip(self._raw_names, [value for _, value in self._items], strict=True))
