@@ -1,7 +1,15 @@
-"""A strict, fast, IO-free HTTP/1.1 implementation: bytes in, events out."""
+"""A strict, fast, IO-free HTTP/1.1 implementation: bytes in, events out.
+
+Two levels, both pure. The functional core: ``parse_into(parser,
+buffer)`` turns a receive buffer into events, ``serialize(event,
+writer)`` turns events into bytes. Above it, ``Connection(role)`` pairs a
+parser and a writer for the CLIENT or SERVER role and enforces the
+message cycle.
+"""
 
 from __future__ import annotations
 
+from ._connection import Connection
 from ._errors import LocalProtocolError, ProtocolError, RemoteProtocolError
 from ._events import (
     ConnectionClosed,
@@ -15,8 +23,13 @@ from ._events import (
 from ._headers import Headers
 from ._limits import Limits
 from ._readers import RequestParser, ResponseParser, parse_into
+from ._state import CLIENT, SERVER, Role, State
+from ._writers import RequestWriter, ResponseWriter, serialize
 
 __all__ = [
+    "CLIENT",
+    "SERVER",
+    "Connection",
     "ConnectionClosed",
     "Data",
     "EndOfMessage",
@@ -29,7 +42,12 @@ __all__ = [
     "RemoteProtocolError",
     "Request",
     "RequestParser",
+    "RequestWriter",
     "Response",
     "ResponseParser",
+    "ResponseWriter",
+    "Role",
+    "State",
     "parse_into",
+    "serialize",
 ]

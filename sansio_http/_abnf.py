@@ -86,9 +86,17 @@ STATUS_LINE_RE: Final = re.compile(
 # chunk-ext  = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
 # chunk-ext-val = token / quoted-string                     (RFC 9112 §7.1)
 # quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE   (RFC 9110 §5.6.4)
-_QUOTED_STRING: Final = rb'"(?:[\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff]++|\\[\t\x20-\x7e\x80-\xff])*+"'
+_QUOTED_STRING: Final = (
+    rb'"(?:[\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff]++|\\[\t\x20-\x7e\x80-\xff])*+"'
+)
 _CHUNK_EXT: Final = (
-    rb"(?:[ \t]*+;[ \t]*+" + TOKEN + rb"(?:[ \t]*+=[ \t]*+(?:" + TOKEN + rb"|" + _QUOTED_STRING + rb"))?)*+"
+    rb"(?:[ \t]*+;[ \t]*+"
+    + TOKEN
+    + rb"(?:[ \t]*+=[ \t]*+(?:"
+    + TOKEN
+    + rb"|"
+    + _QUOTED_STRING
+    + rb"))?)*+"
 )
 CHUNK_LINE_RE: Final = re.compile(rb"([0-9A-Fa-f]++)(" + _CHUNK_EXT + rb")")
 

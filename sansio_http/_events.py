@@ -44,7 +44,7 @@ def _check_version(http_version: bytes | str) -> bytes:
 def _check_reason(reason: bytes | str) -> bytes:
     phrase = to_bytes(reason, "reason")
     # reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )     (RFC 9112 §4)
-    if any(octet < 0x20 and octet != 0x09 or octet == 0x7F for octet in phrase):
+    if any((octet < 0x20 and octet != 0x09) or octet == 0x7F for octet in phrase):
         raise LocalProtocolError(f"invalid reason phrase {quote(phrase)}")
     return phrase
 
@@ -65,9 +65,9 @@ class Event:
         return tuple(getattr(self, field) for field in self._fields)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Event) or type(other) is not type(self):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
         return hash((type(self), self._values()))

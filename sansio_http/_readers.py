@@ -314,7 +314,7 @@ def _take_head(parser: _Parser, buffer: bytearray) -> list[bytes] | None:
     """
     # RFC 9112 §2.2: a server SHOULD ignore empty lines before a request
     # line. They are dropped as they come, so they never accumulate.
-    while buffer[:2] == _CRLF:
+    while buffer.startswith(_CRLF):
         del buffer[:2]
     end = buffer.find(b"\r\n\r\n", parser._searched)
     if end < 0:
@@ -412,13 +412,21 @@ def _joined(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
 
 def _tokens(value: bytes) -> list[bytes]:
     """The lowered, non-empty elements of a comma-separated list."""
-    return [element for element in value.lower().replace(b"\t", b" ").split(b",") if element.strip()]
+    return [
+        element for element in value.lower().replace(b"\t", b" ").split(b",") if element.strip()
+    ]
 
 
 def _keep_alive(version: bytes, connection: bytes | None) -> bool:
     """RFC 9112 §9.3: whether the connection persists after this message."""
     if connection is None:
         return version == b"1.1"
+    # The two values nearly every client sends, without building a set.
+    option = connection.lower()
+    if option == b"keep-alive":
+        return True
+    if option == b"close":
+        return False
     options = {element.strip() for element in _tokens(connection)}
     if b"close" in options:
         return False
@@ -613,7 +621,7 @@ def _read_chunk_data(parser: _Parser, buffer: bytearray, events: list[Event]) ->
 
 def _read_chunk_end(parser: _Parser, buffer: bytearray, events: list[Event]) -> bool:
     if len(buffer) < 2:
-        if buffer[:1] not in (b"", b"\r"):
+        if buffer and buffer[0] != 0x0D:
             raise RemoteProtocolError("chunk data is not followed by CRLF")
         if parser._eof:
             raise RemoteProtocolError("the peer closed the connection inside a chunked body")

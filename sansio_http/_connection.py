@@ -1,0 +1,477 @@
+"""``Connection``: one parser and one writer, held to the message cycle.
+
+An embedder feeds what the socket read to ``receive_data``, acts on the
+events, and writes what ``send`` returns. The connection pairs requests
+with responses, decides keep-alive (RFC 9112 §9.3), pauses a server
+between pipelined requests until each response is sent (RFC 9112 §9.3.2:
+responses go out in request order), tracks ``Expect: 100-continue``
+(RFC 9110 §10.1.1), and hands over the bytes that follow an accepted
+Upgrade or CONNECT untouched in ``trailing_data``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from ._errors import LocalProtocolError, RemoteProtocolError
+from ._events import (
+    CONNECTION_CLOSED,
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Request,
+    Response,
+)
+from ._headers import Headers
+from ._limits import Limits
+from ._readers import RequestParser, ResponseParser, parse_into
+from ._state import (
+    CLIENT,
+    CLOSED,
+    DONE,
+    ERROR,
+    IDLE,
+    MAY_CLOSE,
+    MIGHT_SWITCH_PROTOCOL,
+    MUST_CLOSE,
+    SEND_BODY,
+    SEND_RESPONSE,
+    SERVER,
+    SWITCHED_PROTOCOL,
+    TRANSITIONS,
+    Role,
+    State,
+)
+from ._writers import (
+    UNTIL_CLOSE,
+    RequestWriter,
+    ResponseWriter,
+    request_framing,
+    response_framing,
+    serialize,
+    serialize_complete,
+    write_request_head,
+    write_response_head,
+)
+
+__all__ = ["Connection"]
+
+_CLOSE_FIELD = b"Connection: close\r\n"
+_KEEP_ALIVE_FIELD = b"Connection: keep-alive\r\n"
+#: Their states in which nothing more is read from them.
+_NOT_READING = frozenset({CLOSED, ERROR, SWITCHED_PROTOCOL, MUST_CLOSE})
+
+
+def _connection_options(headers: Headers) -> set[bytes]:
+    value = headers.get(b"connection")
+    if value is None:
+        return set()
+    return {option.strip() for option in value.lower().split(b",")}
+
+
+class Connection:
+    """The HTTP/1.1 state of one connection, for the CLIENT or SERVER role."""
+
+    __slots__ = (
+        "_buffer",
+        "_keep_alive",
+        "_outstanding",
+        "_parser",
+        "_switch_requested",
+        "_their_eof",
+        "_writer",
+        "our_role",
+        "our_state",
+        "their_role",
+        "their_state",
+        "they_are_waiting_for_100_continue",
+        "trailing_data",
+    )
+
+    def __init__(self, role: Role, *, limits: Limits | None = None) -> None:
+        if not isinstance(role, Role):
+            raise LocalProtocolError(f"role must be CLIENT or SERVER, got {role!r}")
+        self.our_role = role
+        self.their_role = CLIENT if role is SERVER else SERVER
+        self._parser: RequestParser | ResponseParser
+        self._writer: RequestWriter | ResponseWriter
+        if role is SERVER:
+            self._parser = RequestParser(limits)
+            self._writer = ResponseWriter()
+        else:
+            self._parser = ResponseParser(limits)
+            self._writer = RequestWriter()
+        self._parser.pause_after_message = True
+        self._buffer = bytearray()
+        self.our_state: State = IDLE
+        self.their_state: State = IDLE
+        self._keep_alive = True
+        self.they_are_waiting_for_100_continue = False
+        #: After an accepted Upgrade or CONNECT: the bytes that followed
+        #: the handshake, which belong to the new protocol.
+        self.trailing_data = b""
+        self._their_eof = False
+        # The current request asked to switch protocols (CONNECT, Upgrade).
+        self._switch_requested = False
+        # A client's requests whose responses have not ended yet, in order.
+        self._outstanding: deque[bytes] = deque()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Connection {self.our_role.name} our_state={self.our_state.name} "
+            f"their_state={self.their_state.name} keep_alive={self._keep_alive}>"
+        )
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the connection can carry another exchange after this one."""
+        return self._keep_alive
+
+    # --- receiving ------------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> list[Event]:
+        """Buffer what the socket read; return every event now complete.
+
+        ``b""`` means the peer closed its side: a complete message is then
+        followed by ``ConnectionClosed()``, a half-received one raises
+        ``RemoteProtocolError``.
+        """
+        if self.their_state is SWITCHED_PROTOCOL:
+            raise LocalProtocolError("the protocol was switched: read on from trailing_data")
+        if self._their_eof:
+            if data:
+                raise LocalProtocolError("data received after the peer closed")
+            return []
+        if data:
+            self._buffer += data
+        else:
+            self._their_eof = True
+            self._parser.feed_eof()
+        return self.next_events()
+
+    def next_events(self) -> list[Event]:
+        """The events that the bytes already buffered complete now.
+
+        A server returns nothing of a pipelined request until the response
+        to the one before it is completely sent.
+        """
+        their_state = self.their_state
+        if (
+            their_state is DONE
+            or their_state is MIGHT_SWITCH_PROTOCOL
+            or their_state in _NOT_READING
+        ):
+            return self._events_while_not_reading()
+        try:
+            events = parse_into(self._parser, self._buffer)
+        except RemoteProtocolError:
+            self._fail()
+            raise
+        if events:
+            if self.our_role is SERVER:
+                self._on_request_events(events)
+            else:
+                events = self._on_response_events(events)
+        return events
+
+    def _events_while_not_reading(self) -> list[Event]:
+        """While paused or done, report only the peer's clean close."""
+        if self._their_eof and not self._buffer and self.their_state not in (CLOSED, ERROR):
+            self.their_state = CLOSED
+            self._keep_alive = False
+            self._settle()
+            return [CONNECTION_CLOSED]
+        return []
+
+    def _fail(self) -> None:
+        """The peer broke the protocol: nothing more is read from it.
+
+        A server that has not begun a response may still send one (the
+        error status), which is why its state moves to SEND_RESPONSE.
+        """
+        self.their_state = ERROR
+        self._keep_alive = False
+        if self.our_role is SERVER and self.our_state is IDLE:
+            self.our_state = SEND_RESPONSE
+            writer = self._writer
+            assert isinstance(writer, ResponseWriter)
+            writer.request_method = b"GET"
+            writer.peer_http_version = b"1.1"
+
+    def _on_request_events(self, events: list[Event]) -> None:
+        parser = self._parser
+        for event in events:
+            kind = type(event)
+            if kind is Request:
+                assert isinstance(event, Request)
+                self.their_state = SEND_BODY
+                self.our_state = SEND_RESPONSE
+                writer = self._writer
+                assert isinstance(writer, ResponseWriter)
+                writer.request_method = event.method
+                writer.peer_http_version = event.http_version
+                if not parser.keep_alive:
+                    self._keep_alive = False
+                self.they_are_waiting_for_100_continue = parser.expects_continue
+                self._switch_requested = parser.may_switch
+            elif kind is EndOfMessage:
+                self.they_are_waiting_for_100_continue = False
+                self.their_state = MIGHT_SWITCH_PROTOCOL if self._switch_requested else DONE
+                self._settle()
+            elif kind is Data:
+                # The client stopped waiting and sent its body anyway.
+                self.they_are_waiting_for_100_continue = False
+            elif kind is ConnectionClosed:
+                self.their_state = CLOSED
+                self._keep_alive = False
+                self._settle()
+
+    def _on_response_events(self, events: list[Event]) -> list[Event]:
+        """Apply a client's received events; read on through pipelined ones."""
+        parser = self._parser
+        assert isinstance(parser, ResponseParser)
+        all_events = events
+        while True:
+            for event in events:
+                kind = type(event)
+                if kind is Response or kind is InformationalResponse:
+                    assert isinstance(event, Response | InformationalResponse)
+                    if not self._outstanding:
+                        self._fail()
+                        raise RemoteProtocolError("a response arrived with no request to answer")
+                    if kind is Response:
+                        self.their_state = SEND_BODY
+                        if not parser.keep_alive:
+                            self._keep_alive = False
+                    elif event.status_code == 101:
+                        self._switch(expected=self._switch_requested)
+                        return all_events
+                elif kind is EndOfMessage:
+                    self._outstanding.popleft()
+                    if parser.paused:  # a 2xx to CONNECT
+                        self._switch(expected=True)
+                        return all_events
+                    self.their_state = DONE
+                elif kind is ConnectionClosed:
+                    self.their_state = CLOSED
+                    self._keep_alive = False
+            self._settle()
+            if not (self.their_state is IDLE and self._outstanding and self._buffer):
+                return all_events
+            try:
+                events = parse_into(parser, self._buffer)
+            except RemoteProtocolError:
+                self._fail()
+                raise
+            if not events:
+                return all_events
+            all_events = all_events + events
+
+    def _switch(self, *, expected: bool) -> None:
+        if not expected:
+            self._fail()
+            raise RemoteProtocolError("101 Switching Protocols without an Upgrade request")
+        self.our_state = self.their_state = SWITCHED_PROTOCOL
+        self._keep_alive = False
+        self.trailing_data = bytes(self._buffer)
+        self._buffer.clear()
+
+    def _settle(self) -> None:
+        """Restart the cycle, or mark it over, once both sides are done."""
+        our_state = self.our_state
+        their_state = self.their_state
+        if our_state is IDLE and their_state is CLOSED:
+            # Nothing is owed and nothing more will come.
+            self.our_state = MUST_CLOSE
+            return
+        if self.our_role is CLIENT:
+            if their_state is DONE and self._outstanding:
+                # Pipelined: the next response is read while we wait.
+                self.their_state = IDLE if self._keep_alive else MUST_CLOSE
+                return
+            if our_state is DONE and their_state is DONE:
+                if self._keep_alive:
+                    self.our_state = self.their_state = IDLE
+                else:
+                    self.our_state = self.their_state = MUST_CLOSE
+            elif their_state is DONE and not self._keep_alive:
+                self.their_state = MUST_CLOSE
+            return
+        if our_state is DONE:
+            if their_state is DONE and self._keep_alive:
+                self.our_state = self.their_state = IDLE
+            elif their_state in (DONE, CLOSED, ERROR, MUST_CLOSE, MIGHT_SWITCH_PROTOCOL):
+                self.our_state = MUST_CLOSE
+                if their_state is DONE:
+                    self.their_state = MUST_CLOSE
+
+    # --- sending ----------------------------------------------------------------
+
+    def send(self, event: Event) -> bytes:
+        """The bytes to write for ``event``.
+
+        Raises ``LocalProtocolError``, changing nothing, when the event does
+        not fit the state of the connection.
+        """
+        kind = type(event)
+        if kind is ConnectionClosed:
+            if self.our_state not in MAY_CLOSE and self.our_state is not ERROR:
+                raise LocalProtocolError(f"cannot close cleanly in state {self.our_state.name}")
+            self.our_state = CLOSED
+            self._keep_alive = False
+            return b""
+        role = self.our_role
+        next_state: State | None
+        if kind is Request and role is CLIENT and self.our_state is DONE:
+            self._check_can_pipeline()
+            next_state = SEND_BODY
+        else:
+            next_state = TRANSITIONS.get((role, self.our_state, kind))
+        if next_state is None:
+            raise LocalProtocolError(
+                f"cannot send {kind.__name__} as {role.name} in state {self.our_state.name}"
+            )
+        if kind is Response:
+            assert isinstance(event, Response)
+            data = self._send_response_head(event)
+        elif kind is Request:
+            assert isinstance(event, Request)
+            data = self._send_request_head(event)
+        elif kind is InformationalResponse:
+            assert isinstance(event, InformationalResponse)
+            return self._send_informational(event)
+        else:
+            data = serialize(event, self._writer)
+        self.our_state = next_state
+        if kind is EndOfMessage:
+            self._end_of_our_message()
+        elif kind is Response and self._switch_requested:
+            self._answer_switch(event)  # type: ignore[arg-type]
+        return data
+
+    def send_complete(self, head: Request | Response, body: bytes = b"") -> bytes:
+        """A whole message in one call: ``head``, ``body`` and its end.
+
+        The fast path for a body known up front: it adds
+        ``Content-Length`` when the head has no framing header. For a
+        response to HEAD pass the body the GET would have had; its length
+        is sent and its bytes are not.
+        """
+        role = self.our_role
+        if isinstance(head, Response):
+            if role is not SERVER or self.our_state is not SEND_RESPONSE:
+                raise LocalProtocolError(
+                    f"cannot send a Response as {role.name} in state {self.our_state.name}"
+                )
+            extra = self._response_connection_field(head, will_close=False)
+            data = serialize_complete(head, body, self._writer, extra)
+            if extra == _CLOSE_FIELD:
+                self._keep_alive = False
+            self.our_state = DONE
+            if self._switch_requested:
+                self._answer_switch(head)
+                if self.our_state is SWITCHED_PROTOCOL:
+                    return data
+            self._end_of_our_message()
+            return data
+        if not isinstance(head, Request):
+            raise LocalProtocolError("send_complete takes a Request or a Response")
+        if role is not CLIENT:
+            raise LocalProtocolError("only a client sends requests")
+        if self.our_state is DONE:
+            self._check_can_pipeline()
+        elif self.our_state is not IDLE:
+            raise LocalProtocolError(f"cannot send a Request in state {self.our_state.name}")
+        data = serialize_complete(head, body, self._writer)
+        self._note_request(head)
+        self.our_state = DONE
+        self._end_of_our_message()
+        return data
+
+    def _check_can_pipeline(self) -> None:
+        if not self._keep_alive or self._switch_requested:
+            raise LocalProtocolError("cannot send another request on this connection")
+
+    def _send_request_head(self, event: Request) -> bytes:
+        writer = self._writer
+        if writer._in_body:
+            raise LocalProtocolError("the previous request's body is not finished")
+        data = write_request_head(writer, event, request_framing(event))
+        self._note_request(event)
+        return data
+
+    def _note_request(self, event: Request) -> None:
+        parser = self._parser
+        assert isinstance(parser, ResponseParser)
+        parser.expect_response_to(event.method)
+        self._outstanding.append(event.method)
+        if b"close" in _connection_options(event.headers):
+            self._keep_alive = False
+        self._switch_requested = event.method == b"CONNECT" or (
+            event.headers.get(b"upgrade") is not None
+        )
+        if self.their_state is DONE or self.their_state is IDLE:
+            self.their_state = IDLE
+
+    def _send_informational(self, event: InformationalResponse) -> bytes:
+        if event.status_code == 101 and self.their_state is not MIGHT_SWITCH_PROTOCOL:
+            raise LocalProtocolError("101 answers only a complete request that asked to Upgrade")
+        data = serialize(event, self._writer)
+        if event.status_code == 101:
+            self._switch(expected=True)
+        elif event.status_code == 100:
+            self.they_are_waiting_for_100_continue = False
+        return data
+
+    def _response_connection_field(self, event: Response, *, will_close: bool) -> bytes:
+        """The Connection field the response needs, if it lacks it.
+
+        A final response sent while the client still waits for
+        100-continue ends the connection: the client may or may not send
+        the body it held back, so neither side can tell where the next
+        request would start.
+        """
+        options = _connection_options(event.headers)
+        if b"close" in options:
+            return b""
+        if will_close or not self._keep_alive or self.they_are_waiting_for_100_continue:
+            return _CLOSE_FIELD
+        writer = self._writer
+        assert isinstance(writer, ResponseWriter)
+        if writer.peer_http_version == b"1.0" and b"keep-alive" not in options:
+            return _KEEP_ALIVE_FIELD
+        return b""
+
+    def _send_response_head(self, event: Response) -> bytes:
+        writer = self._writer
+        assert isinstance(writer, ResponseWriter)
+        if writer._in_body:
+            raise LocalProtocolError("the previous response's body is not finished")
+        framing = response_framing(event, writer.request_method, writer.peer_http_version)
+        extra = self._response_connection_field(event, will_close=framing[0] == UNTIL_CLOSE)
+        data = write_response_head(writer, event, framing, extra)
+        if extra == _CLOSE_FIELD or b"close" in _connection_options(event.headers):
+            self._keep_alive = False
+        self.they_are_waiting_for_100_continue = False
+        return data
+
+    def _answer_switch(self, event: Response) -> None:
+        """A response to CONNECT or Upgrade: tunnel on a 2xx to CONNECT."""
+        writer = self._writer
+        assert isinstance(writer, ResponseWriter)
+        if writer.request_method == b"CONNECT" and 200 <= event.status_code < 300:
+            if self.their_state is MIGHT_SWITCH_PROTOCOL:
+                self._switch(expected=True)
+            return
+        # Refused: the request was an ordinary one after all.
+        self._switch_requested = False
+        self._parser.resume()
+        if self.their_state is MIGHT_SWITCH_PROTOCOL:
+            self.their_state = DONE
+
+    def _end_of_our_message(self) -> None:
+        if self._writer._framing == UNTIL_CLOSE:
+            self._keep_alive = False
+        self._settle()
