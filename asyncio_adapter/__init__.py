@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._app import App
+from ._config import Config
+from ._errors import HTTPError, RequestBodyTooLarge
+from ._request import Request, RequestHeaders, UploadedFile
+from ._response import Response
+from ._server import Server
+
+__all__ = [
+    "App",
+    "Config",
+    "HTTPError",
+    "Request",
+    "RequestBodyTooLarge",
+    "RequestHeaders",
+    "Response",
+    "Server",
+    "UploadedFile",
+]

@@ -1,0 +1,172 @@
+"""The command line: ``python -m asyncio_adapter MODULE:ATTR [options]``.
+
+Flags that are given override what the ``App`` constructor said; flags that
+are not given leave it alone, so every option's argparse default is
+``SUPPRESS`` and the documented default lives in ``Config``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ._app import App
+from ._config import (
+    DEFAULT_BACKLOG,
+    DEFAULT_GRACE_PERIOD,
+    DEFAULT_HOST,
+    DEFAULT_LIMIT_REQUEST_BODY,
+    DEFAULT_PORT,
+)
+from ._logging import LOG_LEVELS
+from ._proxy import DEFAULT_FORWARDED_ALLOW_IPS
+from ._timeouts import DEFAULT_TIMEOUT_BODY, DEFAULT_TIMEOUT_HEAD, DEFAULT_TIMEOUT_KEEP_ALIVE
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m asyncio_adapter",
+        description="Serve an asyncio_adapter App (or a router.Router) over HTTP/1.1.",
+        argument_default=argparse.SUPPRESS,
+    )
+    parser.add_argument(
+        "target",
+        metavar="MODULE:ATTR",
+        help="what to serve: an App or a Router, e.g. examples.seed_app:app",
+    )
+    parser.add_argument(
+        "--host", help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 for all)"
+    )
+    parser.add_argument(
+        "--port", type=_port, help=f"TCP port; 0 picks a free one (default {DEFAULT_PORT})"
+    )
+    parser.add_argument("--log-level", choices=LOG_LEVELS, help="logging threshold (default info)")
+    parser.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log a line per request (access log is on by default)",
+    )
+    parser.add_argument(
+        "--timeout-head",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="time from accept (or from the first byte of a later request) to the end of "
+        "the request head; a connection that sent nothing is closed, one that sent part "
+        f"of a head gets 408 (default {DEFAULT_TIMEOUT_HEAD:g})",
+    )
+    parser.add_argument(
+        "--timeout-body",
+        type=_positive_float,
+        metavar="SECONDS",
+        help=f"longest gap between two reads of a request body; 408 then close "
+        f"(default {DEFAULT_TIMEOUT_BODY:g})",
+    )
+    parser.add_argument(
+        "--timeout-keep-alive",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="how long an idle connection waits for its next request "
+        f"(default {DEFAULT_TIMEOUT_KEEP_ALIVE:g})",
+    )
+    parser.add_argument(
+        "--limit-concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="most connections served at once; a request on one past it gets 503 "
+        "(default: no limit)",
+    )
+    parser.add_argument(
+        "--limit-request-body",
+        type=int,
+        metavar="BYTES",
+        help="most bytes buffered for request.body; past it request.body is a 413, "
+        f"request.stream() still reads it (default {DEFAULT_LIMIT_REQUEST_BODY})",
+    )
+    parser.add_argument(
+        "--backlog",
+        type=_positive_int,
+        metavar="N",
+        help=f"listen() backlog of connections not yet accepted (default {DEFAULT_BACKLOG})",
+    )
+    parser.add_argument(
+        "--grace-period",
+        type=float,
+        metavar="SECONDS",
+        help="on SIGINT/SIGTERM, how long requests in flight may take to finish "
+        f"(default {DEFAULT_GRACE_PERIOD:g})",
+    )
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="take the client address from X-Forwarded-For when the peer is a trusted "
+        "proxy (default: off, the header is ignored)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="LIST",
+        help="comma list of proxy addresses, CIDR networks or * that --proxy-headers "
+        f"trusts (default {DEFAULT_FORWARDED_ALLOW_IPS})",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        help="event loop; uvloop needs the [uvloop] extra (default asyncio)",
+    )
+    return parser
+
+
+def load_app(target: str) -> App:
+    """Import ``MODULE:ATTR`` and return it as an ``App`` (a router is wrapped)."""
+    module_name, colon, attribute = target.partition(":")
+    if not colon or not module_name or not attribute:
+        raise ValueError(f"expected MODULE:ATTR, got {target!r}")
+    value: object = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    if isinstance(value, App):
+        return value
+    if callable(getattr(value, "match", None)):
+        return App(value)  # type: ignore[arg-type]
+    raise TypeError(f"{target} is a {type(value).__name__}, not an App or a Router")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    options = vars(parser.parse_args(argv))
+    target = options.pop("target")
+    try:
+        app = load_app(target)
+        app.configure(**options)
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        app.start_server()
+    except RuntimeError as error:  # --loop uvloop without uvloop installed
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

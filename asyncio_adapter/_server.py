@@ -1,0 +1,733 @@
+"""The server: one task per connection, driving ``sansio_http.Connection``.
+
+Each accepted socket gets an ``HTTPConnection`` (an ``asyncio.Protocol``)
+and one task running ``HTTPConnection.serve``. The protocol only hands
+bytes to the task; the task feeds them to the ``Connection``, builds the
+user ``Request``, asks the router, awaits the handler inline (no task per
+request) and writes what ``Connection.send`` returns. Responses to
+requests that arrived together go out in one write.
+
+Why a Protocol and not ``asyncio.start_server`` streams: the streams layer
+is pure Python around the same Protocol callbacks (a ``StreamReader``
+buffer copy, a waiter future and checks per read, ``drain`` per write);
+``bench/server.py --variant streams`` measures both on one core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+from collections.abc import AsyncIterable, Callable
+from http import HTTPStatus
+from typing import Final, cast
+from urllib.parse import unquote
+
+from router import MethodNotAllowed, NotFound
+from sansio_http import (
+    SERVER,
+    Connection,
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Limits,
+    LocalProtocolError,
+    RemoteProtocolError,
+)
+from sansio_http import Request as RequestEvent
+from sansio_http import Response as ResponseEvent
+
+from ._config import Config, Routes
+from ._errors import HTTPError
+from ._logging import error_logger, escape_control, log_access
+from ._proxy import TrustedProxies, forwarded_client
+from ._request import Request
+from ._response import (
+    BINARY_TYPE,
+    JSON_TYPE,
+    TEXT_TYPE,
+    Response,
+    encode_json,
+    error_response,
+    to_response,
+)
+from ._timeouts import NEVER, Sweeper, Timeouts
+
+#: Pause reading once this much is buffered while a response is owed.
+READ_HIGH_WATER: Final = 64 * 1024
+
+_REASONS: Final = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
+
+# The request methods' str forms, so the hot path does not decode them.
+_METHODS: Final = {
+    method.encode("ascii"): method
+    for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+}
+
+# A head timeout fires before any request exists, so the Connection has no
+# request to answer and no Response to send: this is the one response the
+# adapter writes itself (RFC 9110 §15.5.9).
+_REQUEST_TIMEOUT: Final = (
+    b"HTTP/1.1 408 Request Timeout\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 15\r\n"
+    b"connection: close\r\n\r\n"
+    b"Request Timeout"
+)
+
+# Connection phases: what the task is waiting for, which decides the deadline.
+_HEAD: Final = 0  # the head of a request (timeout_head)
+_BODY: Final = 1  # the next piece of a request body (timeout_body)
+_BUSY: Final = 2  # the application or the peer's reading (no deadline)
+_IDLE: Final = 3  # the first byte of the next request (timeout_keep_alive)
+
+
+class _ReadTimeout(Exception):
+    """The peer sent nothing in time: raised into the connection's task."""
+
+
+def _http_date() -> bytes:
+    return email.utils.formatdate(usegmt=True).encode("ascii")
+
+
+class Server:
+    """Listens on ``config.host:config.port`` and serves ``routes``.
+
+    ``await start()`` binds; ``await shutdown()`` stops accepting, closes
+    idle connections, waits up to ``config.grace_period`` for requests in
+    flight and closes the rest. ``clock`` defaults to the loop's clock.
+    """
+
+    def __init__(
+        self, routes: Routes, config: Config, *, clock: Callable[[], float] | None = None
+    ) -> None:
+        self.routes = routes
+        self.config = config
+        self.timeouts = Timeouts(
+            config.timeout_head, config.timeout_body, config.timeout_keep_alive
+        )
+        self.limits = Limits()
+        self.trusted_proxies = (
+            TrustedProxies(config.forwarded_allow_ips) if config.proxy_headers else None
+        )
+        self.closing = False
+        self.connections: set[HTTPConnection] = set()
+        self.date = _http_date()
+        self._clock = clock
+        self._sweeper: Sweeper | None = None
+        self._server: asyncio.Server | None = None
+        self._tick_handle: asyncio.TimerHandle | None = None
+        self._all_closed: asyncio.Event | None = None
+        # Prebuilt response heads for plain results (str, bytes, JSON) by
+        # content type. Events are immutable, so one object serves every
+        # request until the Date changes: this skips header validation per
+        # response (bench/server.py, the plain-text route).
+        self._plain_heads: dict[str, ResponseEvent] = {}
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        assert self._clock is not None, "the server is not started"
+        return self._clock
+
+    @property
+    def sweeper(self) -> Sweeper:
+        assert self._sweeper is not None, "the server is not started"
+        return self._sweeper
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) actually bound: port 0 asks the OS for a free one."""
+        assert self._server is not None, "the server is not started"
+        host, port = self._server.sockets[0].getsockname()[:2]
+        return host, port
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._clock is None:
+            self._clock = loop.time
+        self._sweeper = Sweeper(self._clock)
+        self._all_closed = asyncio.Event()
+        self._server = await loop.create_server(
+            lambda: HTTPConnection(self),
+            self.config.host,
+            self.config.port,
+            backlog=self.config.backlog,
+            reuse_address=True,
+        )
+        self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
+
+    def _tick(self) -> None:
+        """The coarse timer: expire overdue connections, refresh the Date header."""
+        self.sweeper.sweep()
+        date = _http_date()
+        if date != self.date:
+            self.date = date
+            self._plain_heads.clear()
+        loop = asyncio.get_running_loop()
+        self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
+
+    def plain_head(self, content_type: str) -> ResponseEvent:
+        """A cached ``200`` head for a plain result of ``content_type``."""
+        head = self._plain_heads.get(content_type)
+        if head is None:
+            head = ResponseEvent(
+                status_code=200,
+                headers=[(b"content-type", content_type.encode("ascii")), (b"date", self.date)],
+                reason=b"OK",
+            )
+            self._plain_heads[content_type] = head
+        return head
+
+    def add(self, connection: HTTPConnection) -> None:
+        self.connections.add(connection)
+        self.sweeper.add(connection)
+
+    def discard(self, connection: HTTPConnection) -> None:
+        self.connections.discard(connection)
+        self.sweeper.discard(connection)
+        if not self.connections and self._all_closed is not None:
+            self._all_closed.set()
+
+    async def shutdown(self, grace_period: float | None = None) -> None:
+        """Stop accepting, close idle connections, let requests in flight finish."""
+        if grace_period is None:
+            grace_period = self.config.grace_period
+        self.closing = True
+        if self._server is not None:
+            self._server.close()
+        for connection in list(self.connections):
+            connection.shut_down()
+        if self.connections and self._all_closed is not None:
+            try:
+                await asyncio.wait_for(self._all_closed.wait(), grace_period)
+            except TimeoutError:
+                error_logger.warning(
+                    "Grace period over: closing %d connection(s)", len(self.connections)
+                )
+        tasks = self.abort()
+        if tasks:
+            # Cancelled handlers get to run their cleanup before we return.
+            await asyncio.wait(tasks, timeout=1.0)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    def abort(self) -> list[asyncio.Task[None]]:
+        """Stop accepting and close every connection now; return their tasks."""
+        self.closing = True
+        if self._server is not None:
+            self._server.close()
+        tasks = [task for c in list(self.connections) if (task := c.abort()) is not None]
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
+        return tasks
+
+
+class HTTPConnection(asyncio.Protocol):
+    """One client connection: the protocol callbacks and the task that serves it."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.deadline = NEVER
+        self.conn = Connection(SERVER, limits=server.limits)
+        self.transport: asyncio.Transport | None = None
+        self.client: tuple[str, int] | None = None
+        self._loop = asyncio.get_running_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._phase = _HEAD
+        self._got_bytes = False  # bytes of the current request have arrived
+        self._response_started = False
+        self._body_done = True  # the current request's EndOfMessage was seen
+        self._inbox: list[bytes] = []
+        self._inbox_size = 0
+        self._reading_paused = False
+        self._eof = False
+        self._lost = False
+        self._timed_out = False
+        self._waiter: asyncio.Future[bytes] | None = None
+        self._writing_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._out: list[bytes] = []
+        self._over_limit = False
+
+    # -- protocol callbacks: only hand bytes and state changes to the task --
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # A cast, not an isinstance check: uvloop's TCPTransport does not
+        # subclass asyncio.Transport, though it has all of its methods.
+        self.transport = cast(asyncio.Transport, transport)
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple):
+            self.client = (str(peer[0]), int(peer[1]))
+        server = self.server
+        limit = server.config.limit_concurrency
+        self._over_limit = limit is not None and len(server.connections) >= limit
+        server.add(self)
+        self.deadline = server.clock() + server.timeouts.head
+        self._task = self._loop.create_task(self.serve())
+
+    def data_received(self, data: bytes) -> None:
+        phase = self._phase
+        if phase == _IDLE:
+            self._phase = _HEAD
+            self.deadline = self.server.clock() + self.server.timeouts.head
+        elif phase == _BODY:
+            self.deadline = self.server.clock() + self.server.timeouts.body
+        self._got_bytes = True
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(data)
+                return
+        self._inbox.append(data)
+        self._inbox_size += len(data)
+        if self._inbox_size > READ_HIGH_WATER and not self._reading_paused:
+            # Back-pressure: the task is busy answering; stop reading until
+            # it asks for more, so a pipelining or flooding peer is bounded.
+            self._reading_paused = True
+            assert self.transport is not None
+            self.transport.pause_reading()
+
+    def eof_received(self) -> bool | None:
+        self._eof = True
+        self._wake(b"")
+        # Keep our side open: a half-closed peer may still read its responses.
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._eof = True
+        self._lost = True
+        self._wake(b"")
+        drain = self._drain_waiter
+        if drain is not None and not drain.done():
+            drain.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        drain = self._drain_waiter
+        if drain is not None and not drain.done():
+            drain.set_result(None)
+
+    def _wake(self, data: bytes) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(data)
+
+    # -- called by the server --
+
+    def expire(self) -> None:
+        """The sweeper found the deadline passed: wake the task with a timeout."""
+        self.deadline = NEVER
+        self._timed_out = True
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_exception(_ReadTimeout())
+
+    def shut_down(self) -> None:
+        """Graceful shutdown: close now if idle, else after the response in flight."""
+        if self._phase == _IDLE or (self._phase == _HEAD and not self._got_bytes):
+            self._close()
+
+    def _close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+        self._eof = True
+        self._wake(b"")
+
+    def abort(self) -> asyncio.Task[None] | None:
+        """Close now; a handler still running is cancelled. Returns the task."""
+        self._close()
+        task = self._task
+        if task is not None and not task.done() and self._phase == _BUSY:
+            task.cancel()
+        return task
+
+    # -- the task --
+
+    async def _receive(self) -> bytes:
+        """The next bytes from the peer, ``b""`` at EOF; raises ``_ReadTimeout``."""
+        if self._timed_out:
+            raise _ReadTimeout
+        inbox = self._inbox
+        if inbox:
+            data = inbox[0] if len(inbox) == 1 else b"".join(inbox)
+            inbox.clear()
+            self._inbox_size = 0
+            if self._reading_paused and self.transport is not None:
+                self._reading_paused = False
+                self.transport.resume_reading()
+            return data
+        if self._eof:
+            return b""
+        waiter: asyncio.Future[bytes] = self._loop.create_future()
+        self._waiter = waiter
+        return await waiter
+
+    def _flush(self) -> None:
+        out = self._out
+        if out:
+            if not self._lost and self.transport is not None:
+                self.transport.write(out[0] if len(out) == 1 else b"".join(out))
+            out.clear()
+
+    async def _drain(self) -> None:
+        """Flush, then wait while the transport's buffer is over its high-water mark."""
+        self._flush()
+        if self._writing_paused and not self._lost:
+            drain: asyncio.Future[None] = self._loop.create_future()
+            self._drain_waiter = drain
+            await drain
+
+    async def serve(self) -> None:
+        """Serve requests until the connection closes (the task's whole life)."""
+        try:
+            await self._serve()
+        except _ReadTimeout:
+            self._on_timeout()
+        except RemoteProtocolError as error:
+            self._send_protocol_error(error)
+        except Exception:
+            # A bug (ours, the router's, a converter's): answer 500 if we still
+            # can, and close, since the connection's state is unknown.
+            error_logger.exception("Unexpected error on connection from %s", self.client)
+            if not self._response_started and not self._lost:
+                with contextlib.suppress(LocalProtocolError):
+                    self._send_error(500, "Internal Server Error")
+        finally:
+            self._flush()
+            if self.transport is not None:
+                self.transport.close()
+            self.server.discard(self)
+
+    def _on_timeout(self) -> None:
+        """408 if nothing was sent yet and the peer had started a request, then close.
+
+        In the ``_BUSY`` phase a timeout can only come from a body read.
+        """
+        if self._response_started:
+            return
+        if self._phase == _BUSY:
+            self._send_error(408, "Request Timeout")
+        elif self._phase == _HEAD and self._got_bytes:
+            self._out.append(_REQUEST_TIMEOUT)
+
+    def _send_protocol_error(self, error: RemoteProtocolError) -> None:
+        if not self._response_started:
+            self._send_error(error.status_code, _REASONS.get(error.status_code, b"").decode())
+
+    def _send_error(self, status: int, text: str) -> None:
+        """An error response after which the connection closes."""
+        headers = [
+            (b"content-type", TEXT_TYPE.encode("ascii")),
+            (b"date", self.server.date),
+            (b"connection", b"close"),
+        ]
+        event = ResponseEvent(status_code=status, headers=headers, reason=_REASONS.get(status, b""))
+        self._response_started = True
+        self._out.append(self.conn.send_complete(event, text.encode("utf-8")))
+
+    async def _serve(self) -> None:
+        conn = self.conn
+        server = self.server
+        events: list[Event] = []
+        while True:
+            if not events:
+                if self._out:
+                    await self._drain()
+                if server.closing and (self._phase == _IDLE or not self._got_bytes):
+                    return
+                events = conn.receive_data(await self._receive())
+                continue
+            event = events[0]
+            if type(event) is RequestEvent:
+                await self._respond(event, events)
+                # The adapter's own reasons to close are checked here too, not
+                # only conn.keep_alive: a body left unread, a shutdown, a 503.
+                if (
+                    not (conn.keep_alive and self._body_done)
+                    or server.closing
+                    or self._lost
+                    or self._over_limit
+                ):
+                    return
+                self._response_started = False
+                self._got_bytes = False
+                events = conn.next_events()
+                if not events:
+                    self._phase = _IDLE
+                    self.deadline = server.clock() + server.timeouts.keep_alive
+            elif type(event) is ConnectionClosed:
+                return
+            else:
+                raise AssertionError(f"unexpected event between requests: {event!r}")
+
+    async def _respond(self, head: RequestEvent, events: list[Event]) -> None:
+        """Answer one request whose head is ``events[0]``; return once it is sent."""
+        self._phase = _BUSY
+        self.deadline = NEVER
+        server = self.server
+        started = server.clock() if server.config.access_log else 0.0
+        # The body bytes that came with the head: all of it, in the common case.
+        if type(events[-1]) is EndOfMessage:
+            self._body_done = True
+            count = len(events)
+            if count == 2:
+                received = b""
+            elif count == 3:
+                received = events[1].data  # type: ignore[attr-defined]
+            else:
+                received = b"".join(event.data for event in events[1:-1])  # type: ignore[attr-defined]
+        else:
+            self._body_done = False
+            received = b"".join(event.data for event in events[1:])  # type: ignore[attr-defined]
+        method = _METHODS.get(head.method) or head.method.decode("ascii")
+        target = head.target
+        client = self.client
+        if server.trusted_proxies is not None:
+            forwarded = [v.decode("latin-1") for v in head.headers.get_all(b"x-forwarded-for")]
+            client = forwarded_client(client, forwarded, server.trusted_proxies)
+        status, size = await self._dispatch(head, method, target, received, client)
+        if server.config.access_log:
+            log_access(
+                client,
+                method,
+                target.decode("latin-1"),
+                head.http_version.decode("ascii"),
+                status,
+                size,
+                server.clock() - started,
+            )
+
+    async def _dispatch(
+        self,
+        head: RequestEvent,
+        method: str,
+        target: bytes,
+        received: bytes,
+        client: tuple[str, int] | None,
+    ) -> tuple[int, int]:
+        """Route, run the handler, send its response; return (status, body bytes)."""
+        server = self.server
+        if self._over_limit:
+            return self._send_plain(head, 503, "Service Unavailable", close=True)
+        query = b""
+        question = target.find(b"?")
+        if question != -1:
+            target, query = target[:question], target[question + 1 :]
+        if target[:1] != b"/":
+            # RFC 9112 §3.2.2: a server must accept the absolute form.
+            scheme, _, rest = target.partition(b"://")
+            if not _ or scheme.lower() not in (b"http", b"https"):
+                return self._send_plain(head, 400, "Bad Request")
+            slash = rest.find(b"/")
+            target = rest[slash:] if slash != -1 else b"/"
+        path = target.decode("latin-1")
+        if "%" in path:
+            try:
+                path = unquote(path, errors="strict")
+            except UnicodeDecodeError:
+                return self._send_plain(head, 400, "Bad Request")
+        try:
+            match = server.routes.match(method, path)
+        except NotFound as missing:
+            if missing.redirect_to is not None:
+                location = missing.redirect_to + ("?" + query.decode("latin-1") if query else "")
+                response = Response("", 308, {"Location": location})
+                return await self._send_response(head, response)
+            return self._send_plain(head, 404, "Not Found")
+        except MethodNotAllowed as not_allowed:
+            response = Response(
+                "Method Not Allowed", 405, {"Allow": ", ".join(sorted(not_allowed.allowed))}
+            )
+            return await self._send_response(head, response)
+
+        limit = server.config.limit_request_body
+        body: bytes | None
+        if not self._body_done:
+            body, prefix = await self._buffer_body(head, received, limit)
+        elif len(received) > limit:
+            body, prefix = None, received
+        else:
+            body, prefix = received, b""
+        request = Request(
+            method,
+            path,
+            query_string=query.decode("latin-1"),
+            headers=head.headers,
+            body=body,
+            path_params=match.params,
+            client=client,
+            http_version=head.http_version.decode("ascii"),
+            source=self,
+            limit=limit,
+            prefix=prefix,
+        )
+        try:
+            result = await match.handler(request, **match.params)
+        except HTTPError as error:
+            result = error_response(error)
+        except (_ReadTimeout, RemoteProtocolError):
+            raise
+        except Exception:
+            error_logger.exception("Exception in handler for %s %s", method, escape_control(path))
+            return self._send_plain(head, 500, "Internal Server Error")
+        try:
+            # The hot path: a plain result with nothing to add reuses a cached head.
+            if self._body_done and not server.closing:
+                kind = type(result)
+                if kind is str:
+                    data = cast(str, result).encode("utf-8")
+                    self._out.append(self.conn.send_complete(server.plain_head(TEXT_TYPE), data))
+                    return 200, len(data)
+                if kind is bytes:
+                    data = cast(bytes, result)
+                    self._out.append(self.conn.send_complete(server.plain_head(BINARY_TYPE), data))
+                    return 200, len(data)
+                if kind is dict or kind is list:
+                    data = encode_json(result)
+                    self._out.append(self.conn.send_complete(server.plain_head(JSON_TYPE), data))
+                    return 200, len(data)
+            response = to_response(result)
+        except (TypeError, ValueError):
+            # Not a result type, or a dict that JSON cannot encode.
+            error_logger.exception(
+                "Bad result from handler for %s %s", method, escape_control(path)
+            )
+            return self._send_plain(head, 500, "Internal Server Error")
+        return await self._send_response(head, response)
+
+    async def _buffer_body(
+        self, head: RequestEvent, prefix: bytes, limit: int
+    ) -> tuple[bytes | None, bytes]:
+        """Read the rest of a body up to ``limit``; ``(None, prefix)`` if it is over.
+
+        A body declared over the limit is not read at all (the handler may
+        stream it; ``request.body`` is a 413), and then a client waiting for
+        ``100 Continue`` is not told to go on until the handler asks for the
+        body. Within the limit the 100 goes out now: the route matched, so
+        the server is going to read the body (RFC 9110 §10.1.1).
+        """
+        declared = head.headers.get(b"content-length")
+        if declared is not None and int(declared) > limit:
+            return None, prefix
+        self._send_continue()
+        chunks = [prefix] if prefix else []
+        size = len(prefix)
+        while size <= limit:
+            chunk = await self.read_body_chunk()
+            if not chunk:
+                return b"".join(chunks), b""
+            chunks.append(chunk)
+            size += len(chunk)
+        return None, b"".join(chunks)
+
+    def _send_continue(self) -> None:
+        if self.conn.they_are_waiting_for_100_continue:
+            self._out.append(self.conn.send(InformationalResponse(status_code=100, headers=[])))
+            self._flush()
+
+    async def read_body_chunk(self) -> bytes:
+        """The next piece of the current request's body, ``b""`` after its end.
+
+        This is ``request.stream()``'s source: it sends ``100 Continue`` if
+        the client waits for it, and waits at most ``timeout_body`` for
+        each read.
+        """
+        if self._body_done:
+            return b""
+        self._send_continue()
+        server = self.server
+        while True:
+            self._phase = _BODY
+            self.deadline = server.clock() + server.timeouts.body
+            try:
+                events = self.conn.receive_data(await self._receive())
+            finally:
+                self._phase = _BUSY
+                self.deadline = NEVER
+            chunks = []
+            for event in events:
+                if type(event) is Data:
+                    chunks.append(event.data)
+                elif type(event) is EndOfMessage:
+                    self._body_done = True
+            if chunks or self._body_done:
+                return b"".join(chunks)
+
+    def _send_plain(
+        self, head: RequestEvent, status: int, text: str, *, close: bool = False
+    ) -> tuple[int, int]:
+        """A short plain-text response; ``_head_for`` adds ``close`` where it is due."""
+        response = Response(text, status)
+        if close:
+            response.set_header("Connection", "close")
+        data = text.encode("utf-8")
+        self._out.append(self.conn.send_complete(self._head_for(response), data))
+        self._response_started = True
+        return status, len(data)
+
+    def _head_for(self, response: Response) -> ResponseEvent:
+        headers = [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
+        ]
+        headers.append((b"date", self.server.date))
+        if (self.server.closing or not self._body_done) and response.get_header(
+            "connection"
+        ) is None:
+            # Shutting down, or answering before the body was read: tell the
+            # client this connection ends with this response.
+            headers.append((b"connection", b"close"))
+        return ResponseEvent(
+            status_code=response.code, headers=headers, reason=_REASONS.get(response.code, b"")
+        )
+
+    async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:
+        conn = self.conn
+        event = self._head_for(response)
+        self._response_started = True
+        body = response.body
+        if isinstance(body, bytes):
+            self._out.append(conn.send_complete(event, body))
+            return response.code, len(body) if head.method != b"HEAD" else 0
+        return response.code, await self._stream_response(head, event, body)
+
+    async def _stream_response(
+        self, head: RequestEvent, event: ResponseEvent, body: AsyncIterable[bytes | str]
+    ) -> int:
+        """Send a streamed body as it is produced, draining between chunks."""
+        conn = self.conn
+        self._out.append(conn.send(event))
+        size = 0
+        if head.method != b"HEAD":
+            await self._drain()
+            try:
+                async for chunk in body:
+                    data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                    if not data:
+                        continue
+                    if self._lost:
+                        break
+                    self._out.append(conn.send(Data(data)))
+                    size += len(data)
+                    await self._drain()
+            except Exception:
+                # The head is out: no status can be sent any more. Closing
+                # without the last chunk tells the client the body is cut.
+                error_logger.exception("Exception in streamed response body")
+                self._lost = True
+        aclose = getattr(body, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        if not self._lost:
+            self._out.append(conn.send(EndOfMessage()))
+        return size

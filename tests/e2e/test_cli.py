@@ -1,0 +1,143 @@
+"""``python -m asyncio_adapter`` as a subprocess, as ``make run`` starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .helpers import STEP
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ServerProcess:
+    def __init__(self, *args):
+        env = dict(os.environ)
+        env.pop("COVERAGE_PROCESS_START", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "asyncio_adapter", *args, "--host", "127.0.0.1", "--port", "0"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines = []
+        self.base = None
+
+    def wait_ready(self):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                break
+            self.lines.append(line)
+            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                self.base = found.group(1)
+                return
+        self.stop()
+        raise AssertionError("server did not start:\n" + "".join(self.lines))
+
+    def finish(self, sig=None):
+        if sig is not None:
+            self.process.send_signal(sig)
+        try:
+            _, rest = self.process.communicate(timeout=15)
+        finally:
+            self.stop()
+        self.lines.append(rest)
+        return self.process.returncode, "".join(self.lines)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=STEP)  # also closes the stderr pipe
+
+
+@pytest.fixture
+def seed_server():
+    server = ServerProcess("examples.seed_app:app")
+    server.wait_ready()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_the_article_app_under_the_cli_then_ctrl_c(seed_server):
+    with httpx.Client(base_url=seed_server.base, timeout=STEP) as client:
+        home = client.get("/")
+        assert home.headers["content-type"] == "text/html"
+        assert "<html>" in home.text
+        assert client.get("/welcome/Ada").text == "Welcome Ada"
+        assert client.get("/login").text == "form"
+        login = client.post("/login", data={"name": "ada", "password": "secret"})
+        assert login.text == "ada:secret"
+    code, log = seed_server.finish(signal.SIGINT)
+    assert code == 0, log
+    assert '"GET /welcome/Ada HTTP/1.1" 200 11' in log  # the access log is on by default
+
+
+def test_curl_against_the_article_app(seed_server):
+    result = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "--max-time",
+            str(STEP),
+            f"{seed_server.base}/welcome/Bob",
+            "-o",
+            "-",
+            "--next",
+            "-d",
+            "name=bob&password=pw",
+            f"{seed_server.base}/login",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Welcome Bobbob:pw"
+
+
+def test_sigterm_lets_a_request_in_flight_finish():
+    server = ServerProcess("tests.e2e.slow_app:app", "--no-access-log")
+    server.wait_ready()
+
+    async def scenario():
+        async with httpx.AsyncClient(timeout=STEP) as client:
+            request = asyncio.create_task(client.get(f"{server.base}/slow?s=0.5"))
+            await asyncio.sleep(0.2)
+            server.process.send_signal(signal.SIGTERM)
+            return await request
+
+    try:
+        response = asyncio.run(scenario())
+    finally:
+        code, log = server.finish()  # the one SIGTERM above must be enough
+    assert (response.status_code, response.text) == (200, "slept")
+    assert code == 0, log
+
+
+def test_help_lists_the_flags():
+    result = subprocess.run(
+        [sys.executable, "-m", "asyncio_adapter", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        check=False,
+    )
+    assert result.returncode == 0
+    for flag in ("--timeout-head", "--limit-concurrency", "--no-access-log", "--loop"):
+        assert flag in result.stdout

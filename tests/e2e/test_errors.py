@@ -1,0 +1,146 @@
+"""Bad requests, from raw sockets: the status the core chose, a close, and service goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from .apps import make_router
+from .helpers import get, raw_client, running
+
+
+@pytest.fixture
+async def server():
+    async with running(make_router(), limit_request_body=1000) as server:
+        yield server
+
+
+BAD_REQUESTS = {
+    400: b"GARBAGE\r\n\r\n",
+    414: b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: t\r\n\r\n",
+    431: b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n",
+    501: b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    505: b"GET / HTTP/2.0\r\nHost: t\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("status", sorted(BAD_REQUESTS))
+async def test_protocol_error_gets_its_status_then_close(server, status):
+    async with raw_client(server) as raw:
+        await raw.send(BAD_REQUESTS[status])
+        response = await raw.read_response()
+        assert response.status == status
+        assert response.header("connection") == "close"
+        assert await raw.at_eof()
+    assert (await get(server)).body == b"hello"
+
+
+async def test_body_over_the_limit_is_a_413_when_read(server):
+    async with raw_client(server) as raw:
+        await raw.send(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n")
+        await raw.send(b"x" * 2000)
+        response = await raw.read_response()
+        assert response.status == 413
+    assert (await get(server)).body == b"hello"
+
+
+async def test_chunked_body_over_the_limit_is_a_413_when_read(server):
+    async with raw_client(server) as raw:
+        chunk = b"258\r\n" + b"y" * 600 + b"\r\n"
+        await raw.send(
+            b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + chunk * 3
+            + b"0\r\n\r\n"
+        )
+        response = await raw.read_response()
+        assert response.status == 413
+
+
+async def test_stream_reads_a_body_over_the_limit(server):
+    async with raw_client(server) as raw:
+        await raw.send(b"POST /stream HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n")
+        for _ in range(5):
+            await raw.send(b"z" * 1000)
+        response = await raw.read_response()
+        assert response.body == b"5000"
+        # the body was read to its end, so the connection is reusable
+        await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"hello"
+
+
+async def test_unread_body_closes_the_connection(server):
+    """Answering before the body is read leaves the framing unknown: close (RFC 9112 §9.3)."""
+    async with raw_client(server) as raw:
+        await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\nabc")
+        response = await raw.read_response()
+        assert response.body == b"hello"
+        assert response.header("connection") == "close"
+        assert await raw.at_eof()
+
+
+async def test_bad_percent_encoding_is_a_400(server):
+    async with raw_client(server) as raw:
+        await raw.send(b"GET /info/%ff HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 400
+
+
+async def test_absolute_form_target_is_routed_by_its_path(server):
+    async with raw_client(server) as raw:
+        await raw.send(
+            b"GET http://example.test/info/abs?x=1 HTTP/1.1\r\nHost: example.test\r\n\r\n"
+        )
+        response = await raw.read_response()
+        assert response.status == 200
+        assert b'"path":"/info/abs"' in response.body
+        await raw.send(b"GET ftp://example.test/ HTTP/1.1\r\nHost: example.test\r\n\r\n")
+        assert (await raw.read_response()).status == 400
+
+
+async def test_disconnect_mid_head_mid_body_and_mid_response(server, caplog):
+    with caplog.at_level(logging.ERROR, logger="asyncio_adapter.error"):
+        async with raw_client(server) as raw:
+            await raw.send(b"GET / HTT")
+        async with raw_client(server) as raw:
+            await raw.send(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /chunks HTTP/1.1\r\nHost: t\r\n\r\n")
+            await raw.read_head()
+        async with raw_client(server) as raw:
+            await raw.send(b"POST /stream HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\nabc")
+            await asyncio.sleep(0.01)
+            raw.writer.transport.abort()
+        await asyncio.sleep(0.05)
+        assert (await get(server)).body == b"hello"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(server.connections) == 0
+
+
+async def test_limit_concurrency_answers_503(server):
+    async with running(make_router(), limit_concurrency=1) as limited:
+        async with raw_client(limited) as first, raw_client(limited) as second:
+            await first.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await first.read_response()).status == 200
+            await second.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            response = await second.read_response()
+            assert response.status == 503
+            assert await second.at_eof()
+        await asyncio.sleep(0.05)
+        assert (await get(limited)).status == 200
+
+
+class BrokenRoutes:
+    def match(self, method, path):
+        raise RuntimeError("a bug in the router")
+
+
+async def test_a_failing_router_is_a_500_and_a_close(caplog):
+    with caplog.at_level(logging.ERROR, logger="asyncio_adapter.error"):
+        async with running(BrokenRoutes()) as broken, raw_client(broken) as raw:
+            await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            response = await raw.read_response()
+            assert response.status == 500
+            assert b"bug" not in response.body
+            assert await raw.at_eof()
+    assert any("a bug in the router" in (r.exc_text or "") for r in caplog.records)
