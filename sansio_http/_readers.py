@@ -129,8 +129,11 @@ class _Parser:
         """Read HTTP/1.1 again after a message that might have switched.
 
         Call it when the protocol switch was refused (the server did not
-        answer 101 or 2xx to CONNECT).
+        answer 101 or 2xx to CONNECT). The refusal may come before the
+        request's body has all arrived; the message then ends as an
+        ordinary one, without pausing.
         """
+        self.may_switch = False
         if self._state == PAUSED:
             self._state = HEAD
 
@@ -358,7 +361,8 @@ def _check_partial_head(parser: _Parser, buffer: bytearray) -> None:
     if buffer.find(b"\n\n", max(parser._searched - 1, 0)) >= 0:
         raise RemoteProtocolError("a line ends with a bare LF; HTTP/1.1 lines end with CRLF")
     line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
-    if line_end < 0 and size > limits.max_request_line:
+    # One byte past the limit may be the CR of a line exactly at it.
+    if line_end < 0 and size > limits.max_request_line + 1:
         raise RemoteProtocolError(*parser._start_line_too_long)
     if line_end >= 0 and size - line_end > limits.max_header_block + 4:
         raise RemoteProtocolError("header section is larger than the limit", 431)
@@ -536,13 +540,22 @@ def _read_head(parser: _Parser, buffer: bytearray, events: list[Event]) -> bool:
             parser._state = CLOSED
             events.append(CONNECTION_CLOSED)
         return False
+    complete = len(events)
     read = parser._read_head(buffer, events)
-    if not read and parser._eof and parser._state == HEAD and buffer:
+    # Only a head that is still incomplete was cut off by the close: a
+    # message this call completed is handed out, and the half head that
+    # follows it fails on the next call.
+    if not read and parser._eof and len(events) == complete and buffer:
         raise RemoteProtocolError("the peer closed the connection in the middle of a head")
     return read
 
 
 def _read_length(parser: _Parser, buffer: bytearray, events: list[Event]) -> bool:
+    remaining = parser._remaining
+    if not remaining:
+        # Content-Length: 0 ends the message with its head; waiting for a
+        # byte first would hold the message back until the next one.
+        return _finish(parser, events, END_OF_MESSAGE)
     available = len(buffer)
     if not available:
         if parser._eof:
@@ -550,7 +563,6 @@ def _read_length(parser: _Parser, buffer: bytearray, events: list[Event]) -> boo
                 f"the peer closed the connection {parser._remaining} bytes before the body's end"
             )
         return False
-    remaining = parser._remaining
     if available <= remaining:
         data = bytes(buffer)
         buffer.clear()
@@ -569,7 +581,8 @@ def _read_chunk_line(parser: _Parser, buffer: bytearray, events: list[Event]) ->
     limit = parser.limits.max_chunk_line
     end = buffer.find(_CRLF, parser._searched, limit + 2)
     if end < 0:
-        if len(buffer) > limit:
+        # One byte past the limit may be the CR of a line exactly at it.
+        if len(buffer) > limit + 1:
             raise RemoteProtocolError("chunk-size line is longer than the limit", 413)
         if parser._eof:
             raise RemoteProtocolError("the peer closed the connection inside a chunked body")
