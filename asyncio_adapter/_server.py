@@ -383,7 +383,7 @@ class HTTPConnection(asyncio.Protocol):
     async def _drain(self) -> None:
         """Flush, then wait while the transport's buffer is over its high-water mark."""
         self._flush()
-        if self._writing_paused and not self._lost:
+        while self._writing_paused and not self._lost:
             drain: asyncio.Future[None] = self._loop.create_future()
             self._drain_waiter = drain
             await drain
@@ -439,85 +439,91 @@ class HTTPConnection(asyncio.Protocol):
     async def _serve(self) -> None:
         conn = self.conn
         server = self.server
+        access_log = server.config.access_log
+        clock = server.clock
         events: list[Event] = []
         while True:
             if not events:
+                # Inlined _drain and _receive: two coroutine objects per
+                # request saved (bench/server.py, keep-alive row).
                 if self._out:
-                    await self._drain()
+                    self._flush()
+                    if self._writing_paused:
+                        await self._drain()
                 if server.closing and (self._phase == _IDLE or not self._got_bytes):
                     return
-                events = conn.receive_data(await self._receive())
+                if self._inbox or self._eof or self._timed_out:
+                    data = await self._receive()
+                else:
+                    waiter: asyncio.Future[bytes] = self._loop.create_future()
+                    self._waiter = waiter
+                    data = await waiter
+                events = conn.receive_data(data)
                 continue
-            event = events[0]
-            if type(event) is RequestEvent:
-                await self._respond(event, events)
-                # The adapter's own reasons to close are checked here too, not
-                # only conn.keep_alive: a body left unread, a shutdown, a 503.
-                if (
-                    not (conn.keep_alive and self._body_done)
-                    or server.closing
-                    or self._lost
-                    or self._over_limit
-                ):
+            head = events[0]
+            if type(head) is not RequestEvent:
+                if type(head) is ConnectionClosed:
                     return
-                self._response_started = False
-                self._got_bytes = False
-                events = conn.next_events()
-                if not events:
-                    self._phase = _IDLE
-                    self.deadline = server.clock() + server.timeouts.keep_alive
-            elif type(event) is ConnectionClosed:
+                raise AssertionError(f"unexpected event between requests: {head!r}")
+            self._phase = _BUSY
+            self.deadline = NEVER
+            started = clock() if access_log else 0.0
+            received = self._received_body(events)
+            method = _METHODS.get(head.method) or head.method.decode("ascii")
+            client = self.client
+            if server.trusted_proxies is not None:
+                forwarded = [v.decode("latin-1") for v in head.headers.get_all(b"x-forwarded-for")]
+                client = forwarded_client(client, forwarded, server.trusted_proxies)
+            status, size = await self._dispatch(head, method, received, client)
+            if access_log:
+                log_access(
+                    client,
+                    method,
+                    head.target.decode("latin-1"),
+                    head.http_version.decode("ascii"),
+                    status,
+                    size,
+                    clock() - started,
+                )
+            # The adapter's own reasons to close are checked here too, not
+            # only conn.keep_alive: a body left unread, a shutdown, a 503.
+            if (
+                not (conn.keep_alive and self._body_done)
+                or server.closing
+                or self._lost
+                or self._over_limit
+            ):
                 return
-            else:
-                raise AssertionError(f"unexpected event between requests: {event!r}")
+            self._response_started = False
+            self._got_bytes = False
+            events = conn.next_events()
+            if not events:
+                self._phase = _IDLE
+                self.deadline = clock() + server.timeouts.keep_alive
 
-    async def _respond(self, head: RequestEvent, events: list[Event]) -> None:
-        """Answer one request whose head is ``events[0]``; return once it is sent."""
-        self._phase = _BUSY
-        self.deadline = NEVER
-        server = self.server
-        started = server.clock() if server.config.access_log else 0.0
-        # The body bytes that came with the head: all of it, in the common case.
+    def _received_body(self, events: list[Event]) -> bytes:
+        """The body bytes that came with the head: all of it, in the common case."""
         if type(events[-1]) is EndOfMessage:
             self._body_done = True
             count = len(events)
             if count == 2:
-                received = b""
-            elif count == 3:
-                received = events[1].data  # type: ignore[attr-defined]
-            else:
-                received = b"".join(event.data for event in events[1:-1])  # type: ignore[attr-defined]
-        else:
-            self._body_done = False
-            received = b"".join(event.data for event in events[1:])  # type: ignore[attr-defined]
-        method = _METHODS.get(head.method) or head.method.decode("ascii")
-        target = head.target
-        client = self.client
-        if server.trusted_proxies is not None:
-            forwarded = [v.decode("latin-1") for v in head.headers.get_all(b"x-forwarded-for")]
-            client = forwarded_client(client, forwarded, server.trusted_proxies)
-        status, size = await self._dispatch(head, method, target, received, client)
-        if server.config.access_log:
-            log_access(
-                client,
-                method,
-                target.decode("latin-1"),
-                head.http_version.decode("ascii"),
-                status,
-                size,
-                server.clock() - started,
-            )
+                return b""
+            if count == 3:
+                return events[1].data  # type: ignore[attr-defined, no-any-return]
+            return b"".join(event.data for event in events[1:-1])  # type: ignore[attr-defined]
+        self._body_done = False
+        return b"".join(event.data for event in events[1:])  # type: ignore[attr-defined]
 
     async def _dispatch(
         self,
         head: RequestEvent,
         method: str,
-        target: bytes,
         received: bytes,
         client: tuple[str, int] | None,
     ) -> tuple[int, int]:
         """Route, run the handler, send its response; return (status, body bytes)."""
         server = self.server
+        target = head.target
         if self._over_limit:
             return self._send_plain(head, 503, "Service Unavailable", close=True)
         query = b""

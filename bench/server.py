@@ -84,7 +84,7 @@ def server_command(name: str, loop: str, port: int) -> list[str]:
 def running(name: str, loop: str) -> Iterator[tuple[int, int]]:
     """Start one server pinned to SERVER_CPU; yield (pid, port); stop it."""
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'bench'}")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         ["taskset", "-c", SERVER_CPU, *server_command(name, loop, port)], cwd=ROOT, env=env
     )

@@ -15,11 +15,15 @@ import argparse
 import asyncio
 import contextlib
 import email.utils
+import sys
+from pathlib import Path
 
-from server_app import router
+# The repo root, not bench/, goes first: bench/router.py would shadow router.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from asyncio_adapter import Request as UserRequest
-from sansio_http import SERVER, Connection, EndOfMessage, Request, Response
+from asyncio_adapter import Request as UserRequest  # noqa: E402
+from bench.server_app import router  # noqa: E402
+from sansio_http import SERVER, Connection, EndOfMessage, Request, Response  # noqa: E402
 
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
