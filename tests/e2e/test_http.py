@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
+import subprocess
 
 import httpx
 import pytest
@@ -197,3 +199,40 @@ async def test_access_log_line_per_request(caplog):
     assert f'"GET /info/x?y=1 HTTP/1.1" 200 {len(body)} ' in lines[0]
     assert lines[0].startswith("127.0.0.1:")
     assert '"GET /nowhere HTTP/1.1" 404 9 ' in lines[1]
+
+
+async def test_httpx_chunked_upload_and_streamed_download(client):
+    async def upload():
+        for part in (b"one,", b"two,", b"three"):
+            yield part
+
+    response = await client.post("/echo", content=upload())
+    assert response.content == b"one,two,three"
+    async with client.stream("GET", "/chunks") as streamed:
+        parts = [part async for part in streamed.aiter_bytes()]
+    assert b"".join(parts) == b"part0;part1;part2;"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+async def test_curl_chunked_upload_and_keep_alive(server):
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [
+            "curl",
+            "-sS",
+            "--max-time",
+            "5",
+            "-H",
+            "Transfer-Encoding: chunked",
+            "--data-binary",
+            "@-",
+            url(server, "/echo"),
+            "--next",
+            url(server, "/"),
+        ],
+        input=b"chunked from curl",
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"chunked from curlhello"

@@ -1,0 +1,72 @@
+"""Back-pressure both ways: a peer that floods us, and one that does not read."""
+
+from __future__ import annotations
+
+import asyncio
+
+from asyncio_adapter import Response
+from router import Router
+
+from .helpers import STEP, raw_client, running
+from .test_shutdown import until
+
+CHUNK = 64 * 1024
+CHUNKS = 1000  # 64 MiB: far more than loopback socket buffers hold
+
+
+def make_router():
+    gate = asyncio.Event()
+    produced = []
+
+    async def blocked(request):
+        await gate.wait()
+        return "released"
+
+    async def hello(request):
+        return "hi"
+
+    async def big(request):
+        async def body():
+            for _ in range(CHUNKS):
+                produced.append(1)
+                yield b"x" * CHUNK
+
+        return Response(body())
+
+    router = Router()
+    router.add_routes({"/blocked": blocked, "/": hello, "/big": big})
+    return router, gate, produced
+
+
+async def test_a_flooding_client_is_not_read_while_responses_are_owed():
+    router, gate, _ = make_router()
+    pipelined = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+    count = 200_000 // len(pipelined)
+    async with running(router) as server, raw_client(server) as raw:
+        await raw.send(b"GET /blocked HTTP/1.1\r\nHost: t\r\n\r\n")
+        raw.writer.write(pipelined * count)
+        (connection,) = server.connections
+        await until(lambda: connection._reading_paused)
+        gate.set()
+        assert (await raw.read_response()).body == b"released"
+        for _ in range(count):
+            assert (await raw.read_response()).body == b"hi"
+        assert not connection._reading_paused
+
+
+async def test_a_streamed_body_waits_for_a_slow_reader():
+    router, _, produced = make_router()
+    async with running(router) as server, raw_client(server) as raw:
+        await raw.send(b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        await asyncio.sleep(0.3)  # the client reads nothing meanwhile
+        assert len(produced) < CHUNKS // 2
+        head = await raw.read_head()
+        assert head.header("transfer-encoding") == "chunked"
+        total = 0
+        while True:
+            size = int(await asyncio.wait_for(raw.reader.readuntil(b"\r\n"), STEP), 16)
+            await asyncio.wait_for(raw.reader.readexactly(size + 2), STEP)
+            if size == 0:
+                break
+            total += size
+        assert total == CHUNK * CHUNKS
