@@ -27,14 +27,25 @@ def make_router():
 
     async def big(request):
         async def body():
-            for _ in range(CHUNKS):
-                produced.append(1)
-                yield b"x" * CHUNK
+            try:
+                for _ in range(CHUNKS):
+                    produced.append(1)
+                    yield b""  # empty chunks are skipped: b"0\r\n" would end the body
+                    yield b"x" * CHUNK
+            finally:
+                produced.append("closed")
+
+        return Response(body())
+
+    async def broken(request):
+        async def body():
+            yield "first;"
+            raise RuntimeError("the producer failed")
 
         return Response(body())
 
     router = Router()
-    router.add_routes({"/blocked": blocked, "/": hello, "/big": big})
+    router.add_routes({"/blocked": blocked, "/": hello, "/big": big, "/broken": broken})
     return router, gate, produced
 
 
@@ -70,3 +81,31 @@ async def test_a_streamed_body_waits_for_a_slow_reader():
                 break
             total += size
         assert total == CHUNK * CHUNKS
+
+
+async def test_a_client_that_leaves_mid_response_stops_the_producer():
+    router, _, produced = make_router()
+    async with running(router) as server:
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+            await raw.read_head()
+            await raw.reader.readexactly(CHUNK)
+            raw.writer.transport.abort()
+        await until(lambda: "closed" in produced)
+        assert len(produced) < CHUNKS
+        await until(lambda: not server.connections)
+
+
+async def test_a_producer_that_fails_cuts_the_body_and_the_server_goes_on(caplog):
+    router, _, _ = make_router()
+    async with running(router) as server:
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /broken HTTP/1.1\r\nHost: t\r\n\r\n")
+            head = await raw.read_head()
+            assert head.status == 200
+            rest = await asyncio.wait_for(raw.reader.read(), STEP)
+            assert rest == b"6\r\nfirst;\r\n"  # no last chunk: the client sees the cut
+        async with raw_client(server) as raw:
+            await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await raw.read_response()).body == b"hi"
+    assert any("the producer failed" in (r.exc_text or "") for r in caplog.records)
