@@ -1,0 +1,25 @@
+"""One atheris run of one target: ``atheris_main.py TARGET CORPUS [libFuzzer flags]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import atheris
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+with atheris.instrument_imports():
+    from targets import TARGETS
+
+    import sansio_http  # noqa: F401
+
+
+def main() -> None:
+    name = sys.argv.pop(1)
+    atheris.Setup(sys.argv, TARGETS[name])
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
