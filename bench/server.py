@@ -179,6 +179,12 @@ def main() -> int:
     if (os.cpu_count() or 1) < 2:
         print("bench/server.py needs two CPUs: one for the server, one for wrk")
         return 1
+    loops = args.loops.split(",")
+    try:
+        import uvloop  # noqa: F401 - only to learn whether it is installed
+    except ImportError:
+        print("uvloop is not installed (pip install uvloop): measuring asyncio's loop only")
+        loops = [loop for loop in loops if loop != "uvloop"] or ["asyncio"]
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
 
@@ -187,7 +193,7 @@ def main() -> int:
     header = f"{'loop':8} {'server':20} {'keep-alive req/s':>17} {'p99':>9} {'close req/s':>12} {'p99':>9}"
     print(header)
     print("-" * len(header))
-    for loop in args.loops.split(","):
+    for loop in loops:
         for name in servers:
             with running(name, loop) as (_pid, port):
                 wrk(port, 1, args.connections, close=False)  # warm up
@@ -206,7 +212,7 @@ def main() -> int:
             )
 
     print()
-    for loop in args.loops.split(","):
+    for loop in loops:
         if (loop, "ours") in table and (loop, "uvicorn+httptools") in table:
             ours_keep, ours_close = table[loop, "ours"]
             ref_keep, ref_close = table[loop, "uvicorn+httptools"]
@@ -226,7 +232,7 @@ def main() -> int:
             print(f"{loop}: ours reaches {share:.0%} of the Protocol ceiling (keep-alive)")
 
     print()
-    loop = args.loops.split(",")[0]
+    loop = loops[0]
     for name in ("ours", "uvicorn+httptools"):
         if name in servers:
             idle, loaded = measure_memory(name, loop)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,6 +88,7 @@ def test_the_article_app_under_the_cli_then_ctrl_c(seed_server):
     assert '"GET /welcome/Ada HTTP/1.1" 200 11' in log  # the access log is on by default
 
 
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_curl_against_the_article_app(seed_server):
     result = subprocess.run(
         [
