@@ -367,8 +367,10 @@ class Connection:
                 )
             extra = self._response_connection_field(head, will_close=False)
             data = serialize_complete(head, body, self._writer, extra)
-            if extra == _CLOSE_FIELD:
+            if extra == _CLOSE_FIELD or b"close" in _connection_options(head.headers):
                 self._keep_alive = False
+            # A final response ends the wait for 100-continue, as in send().
+            self.they_are_waiting_for_100_continue = False
             self.our_state = DONE
             if self._switch_requested:
                 self._answer_switch(head)

@@ -291,9 +291,12 @@ def serialize_complete(
     if isinstance(head, Request):
         if not isinstance(writer, RequestWriter):
             raise LocalProtocolError("only a client writes requests")
-        framing, length, extra = request_framing(head)
+        # Checked first: an HTTP/1.0 POST without a framing field is
+        # refused by ``request_framing``, but here it gets Content-Length.
         if not user_framed and (body or head.method in _METHODS_WITH_CONTENT):
             framing, length, extra = LENGTH, len(body), length_line
+        else:
+            framing, length, extra = request_framing(head)
         start = b"%s %s HTTP/%s\r\n" % (head.method, head.target, head.http_version)
     else:
         if not isinstance(writer, ResponseWriter):
