@@ -25,7 +25,6 @@ from asyncio_adapter import Request as UserRequest  # noqa: E402
 from bench.server_app import router  # noqa: E402
 from sansio_http import SERVER, Connection, EndOfMessage, Request, Response  # noqa: E402
 
-
 # Built once, as asyncio_adapter caches its plain heads.
 HEAD = Response(
     status_code=200,
