@@ -16,7 +16,11 @@ Servers:
 Needs wrk (Debian: apt-get install wrk), taskset, and the bench and
 uvloop extras. Every server listens on 127.0.0.1 only.
 
-    python bench/server.py [--duration 5] [--loops uvloop,asyncio]
+    python bench/server.py [--duration 3] [--rounds 3] [--loops uvloop,asyncio]
+
+Each figure is the median of the rounds; "CPU/req" is the server process's
+CPU time per keep-alive request, which load from elsewhere on the machine
+disturbs less than req/s.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -49,6 +54,22 @@ class Result:
     requests_per_second: float
     p99_ms: float
     errors: int
+    requests: int
+
+
+def median_result(results: list[Result]) -> Result:
+    return Result(
+        statistics.median(r.requests_per_second for r in results),
+        statistics.median(r.p99_ms for r in results),
+        sum(r.errors for r in results),
+        sum(r.requests for r in results),
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process, from /proc (clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -128,7 +149,9 @@ def wrk(port: int, duration: int, connections: int, close: bool) -> Result:
     )
     if found:
         errors += sum(int(n) for n in found.groups())
-    return Result(rate, float(p99.group(1)) * scale, errors)
+    total = re.search(r"(\d+) requests in", output)
+    assert total is not None, output
+    return Result(rate, float(p99.group(1)) * scale, errors, int(total.group(1)))
 
 
 def rss_mib(pid: int) -> float:
@@ -164,7 +187,8 @@ def measure_memory(name: str, loop: str) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--loops", default="uvloop,asyncio")
     parser.add_argument(
@@ -189,37 +213,52 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
 
     servers = args.servers.split(",")
-    table: dict[tuple[str, str], tuple[Result, Result]] = {}
-    header = f"{'loop':8} {'server':20} {'keep-alive req/s':>17} {'p99':>9} {'close req/s':>12} {'p99':>9}"
+    # Rounds interleave the servers, and each figure is the median over the
+    # rounds, so a burst of load from elsewhere on the machine moves one
+    # sample of every server rather than every sample of one.
+    samples: dict[tuple[str, str], list[tuple[Result, Result, float]]] = {}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}/{args.rounds} ...", flush=True)
+        for loop in loops:
+            for name in servers:
+                with running(name, loop) as (pid, port):
+                    wrk(port, 1, args.connections, close=False)  # warm up
+                    before = cpu_seconds(pid)
+                    keep = wrk(port, args.duration, args.connections, close=False)
+                    cpu = (cpu_seconds(pid) - before) / max(keep.requests, 1) * 1e6
+                    close = wrk(port, args.duration, args.connections, close=True)
+                samples.setdefault((loop, name), []).append((keep, close, cpu))
+
+    table: dict[tuple[str, str], tuple[Result, Result, float]] = {}
+    header = (
+        f"{'loop':8} {'server':20} {'keep-alive req/s':>17} {'p99':>9} {'CPU/req':>9}"
+        f" {'close req/s':>12} {'p99':>9}"
+    )
+    print()
     print(header)
     print("-" * len(header))
-    for loop in loops:
-        for name in servers:
-            with running(name, loop) as (_pid, port):
-                wrk(port, 1, args.connections, close=False)  # warm up
-                keep = wrk(port, args.duration, args.connections, close=False)
-                close = wrk(port, args.duration, args.connections, close=True)
-            table[loop, name] = keep, close
-            note = (
-                ""
-                if keep.errors + close.errors == 0
-                else f"  ({keep.errors + close.errors} errors)"
-            )
-            print(
-                f"{loop:8} {name:20} {keep.requests_per_second:17,.0f} {keep.p99_ms:7.2f}ms"
-                f" {close.requests_per_second:12,.0f} {close.p99_ms:7.2f}ms{note}",
-                flush=True,
-            )
+    for (loop, name), runs in samples.items():
+        keep = median_result([run[0] for run in runs])
+        close = median_result([run[1] for run in runs])
+        cpu = statistics.median(run[2] for run in runs)
+        table[loop, name] = keep, close, cpu
+        errors = sum(run[0].errors + run[1].errors for run in runs)
+        note = f"  ({errors} errors)" if errors else ""
+        print(
+            f"{loop:8} {name:20} {keep.requests_per_second:17,.0f} {keep.p99_ms:7.2f}ms"
+            f" {cpu:7.1f}us {close.requests_per_second:12,.0f} {close.p99_ms:7.2f}ms{note}"
+        )
 
     print()
     for loop in loops:
         if (loop, "ours") in table and (loop, "uvicorn+httptools") in table:
-            ours_keep, ours_close = table[loop, "ours"]
-            ref_keep, ref_close = table[loop, "uvicorn+httptools"]
+            ours_keep, ours_close, ours_cpu = table[loop, "ours"]
+            ref_keep, ref_close, ref_cpu = table[loop, "uvicorn+httptools"]
             print(
                 f"{loop}: ours / uvicorn+httptools: keep-alive "
                 f"{ours_keep.requests_per_second / ref_keep.requests_per_second:.2f}x "
-                f"(target >= 1.5, stretch 2), connection-per-request "
+                f"(target >= 1.5, stretch 2; server CPU per request {ref_cpu / ours_cpu:.2f}x), "
+                f"connection-per-request "
                 f"{ours_close.requests_per_second / ref_close.requests_per_second:.2f}x "
                 f"(target >= 1.5); p99 keep-alive {ours_keep.p99_ms:.2f}ms vs "
                 f"{ref_keep.p99_ms:.2f}ms, close {ours_close.p99_ms:.2f}ms vs {ref_close.p99_ms:.2f}ms"
