@@ -288,8 +288,11 @@ class Connection:
             return
         if self.our_role is CLIENT:
             if their_state is DONE and self._outstanding:
-                # Pipelined: the next response is read while we wait.
-                self.their_state = IDLE if self._keep_alive else MUST_CLOSE
+                # Pipelined: the next response is read while we wait,
+                # unless the response just read was the server's last. Our
+                # own "close" on a later request does not count: the
+                # responses to it and to those before it are still owed.
+                self.their_state = IDLE if self._parser.keep_alive else MUST_CLOSE
                 return
             if our_state is DONE and their_state is DONE:
                 if self._keep_alive:

@@ -878,3 +878,88 @@ def test_client_error_leaves_nothing_to_read() -> None:
     assert conn.receive_data(b"HTTP/1.1 200 OK\r\n\r\n") == []
     assert conn.receive_data(b"") == []
     assert conn.their_state is State.ERROR
+
+
+def test_client_pipelines_with_send() -> None:
+    conn = Connection(CLIENT)
+    conn.send(Request("GET", "/1", [HOST]))
+    conn.send(EndOfMessage())
+    assert conn.send(Request("GET", "/2", [HOST])).startswith(b"GET /2 ")
+    conn.send(EndOfMessage())
+    events = conn.receive_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    )
+    assert len(events) == 4
+    assert states(conn) == (State.IDLE, State.IDLE)
+
+
+def test_client_pipelines_while_a_response_arrives() -> None:
+    conn = client_after(Request("GET", "/1", [HOST]))
+    conn.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab")
+    assert conn.their_state is State.SEND_BODY
+    conn.send_complete(Request("GET", "/2", [HOST]))
+    assert conn.their_state is State.SEND_BODY
+    events = conn.receive_data(b"cdHTTP/1.1 204 No Content\r\n\r\n")
+    assert events == [
+        Data(b"cd"),
+        EndOfMessage(),
+        Response(204, [], b"No Content"),
+        EndOfMessage(),
+    ]
+    assert states(conn) == (State.IDLE, State.IDLE)
+
+
+def test_client_early_response_that_closes() -> None:
+    """A server may answer (and close) before the request body is sent (RFC 9112 §9.3)."""
+    conn = Connection(CLIENT)
+    conn.send(Request("POST", "/", [HOST, ("Content-Length", "10")]))
+    conn.receive_data(b"HTTP/1.1 413 Too Big\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    assert states(conn) == (State.SEND_BODY, State.MUST_CLOSE)
+    assert not conn.keep_alive
+
+
+def test_client_early_response_that_keeps_alive() -> None:
+    conn = Connection(CLIENT)
+    conn.send(Request("POST", "/", [HOST, ("Content-Length", "1")]))
+    conn.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    assert states(conn) == (State.SEND_BODY, State.DONE)
+    conn.send(Data(b"x"))
+    conn.send(EndOfMessage())
+    assert states(conn) == (State.IDLE, State.IDLE)
+
+
+def test_server_sends_other_informational_responses() -> None:
+    conn, _ = server_after(EXPECT)
+    assert conn.send(InformationalResponse(103, [("Link", "</a>")])).startswith(b"HTTP/1.1 103")
+    assert conn.they_are_waiting_for_100_continue
+    assert conn.our_state is State.SEND_RESPONSE
+
+
+def test_client_reads_every_response_when_its_last_pipelined_request_closes() -> None:
+    """Our "close" on the last request ends the connection after its response, not before.
+
+    RFC 9112 §9.6: the responses to the requests sent before it, and to
+    it, are still owed and read.
+    """
+    conn = client_after(
+        Request("GET", "/1", [HOST]), Request("GET", "/2", [HOST, ("Connection", "close")])
+    )
+    events = conn.receive_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nb"
+    )
+    assert [event for event in events if isinstance(event, Data)] == [Data(b"a"), Data(b"b")]
+    assert states(conn) == (State.MUST_CLOSE, State.MUST_CLOSE)
+
+
+def test_client_stops_reading_after_the_servers_last_response() -> None:
+    """RFC 9112 §9.6: after a response with "close" the server answers nothing more."""
+    conn = client_after(Request("GET", "/1", [HOST]), Request("GET", "/2", [HOST]))
+    events = conn.receive_data(
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    )
+    assert len(events) == 2
+    assert conn.their_state is State.MUST_CLOSE
+    assert not conn.keep_alive
+    assert conn.next_events() == []
