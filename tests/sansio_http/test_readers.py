@@ -883,6 +883,27 @@ VALID_RESPONSES = [
         id="higher-minor-version-is-1.1",
     ),
     pytest.param(
+        [b"GET"],
+        b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 1\r\n\r\nx",
+        [
+            ok((b"set-cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"content-length", b"1")),
+            Data(b"x"),
+            EndOfMessage(),
+        ],
+        id="repeated-fields",
+    ),
+    pytest.param(
+        [b"GET"],
+        b"HTTP/1.1 200 OK\r\nX: 1\r\nX: 2\r\nTransfer-Encoding: gzip\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        [
+            ok((b"x", b"1"), (b"x", b"2"), (b"transfer-encoding", b"gzip"), CHUNKED),
+            Data(b"x"),
+            EndOfMessage(),
+        ],
+        id="transfer-codings-over-two-fields",
+    ),
+    pytest.param(
         [b"GET", b"HEAD", b"GET"],
         b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"
         b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"

@@ -1,0 +1,95 @@
+"""``Headers``: validated, normalized, ordered, duplicates kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from sansio_http import Headers, LocalProtocolError
+
+
+def test_names_are_lowered_and_values_stripped() -> None:
+    headers = Headers([("Content-Type", " text/plain \t"), (b"X-Empty", b"")])
+    assert list(headers) == [(b"content-type", b"text/plain"), (b"x-empty", b"")]
+
+
+def test_order_and_duplicates_are_kept() -> None:
+    """RFC 9110 §5.3: merging would be wrong for Set-Cookie, and would hide a repeated field."""
+    headers = Headers([("Set-Cookie", "a=1"), ("X", "y"), ("set-cookie", "b=2")])
+    assert headers.get_all("SET-COOKIE") == [b"a=1", b"b=2"]
+    assert headers.get("set-cookie") == b"a=1"
+    assert len(headers) == 3
+    assert headers[1] == (b"x", b"y")
+    assert headers[::2] == [(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]
+
+
+def test_lookups_are_case_insensitive() -> None:
+    headers = Headers([("ETag", '"x"')])
+    assert headers.get("etag") == headers.get(b"ETAG") == b'"x"'
+    assert headers.get("missing") is None
+    assert headers.get("missing", b"default") == b"default"
+    assert headers.get_all("missing") == []
+
+
+def test_raw_items_keep_the_original_spelling() -> None:
+    headers = Headers([("X-CamelCase", " v "), (b"lower", b"w")])
+    assert headers.raw_items() == [(b"X-CamelCase", b"v"), (b"lower", b"w")]
+
+
+def test_equality_and_hash() -> None:
+    one = Headers([("A", "1")])
+    assert one == Headers([(b"a", b"1")])
+    assert one == [(b"a", b"1")]
+    assert one == ((b"a", b"1"),)
+    assert one != [(b"a", b"2")]
+    assert one != "a: 1"
+    assert hash(one) == hash(Headers([("a", "1")]))
+    assert repr(one) == "Headers([(b'a', b'1')])"
+
+
+def test_copying_headers_shares_their_fields() -> None:
+    original = Headers([("X-A", "1")])
+    copy = Headers(original)
+    assert copy == original
+    assert copy.raw_items() == [(b"X-A", b"1")]
+
+
+def test_bytearray_is_accepted() -> None:
+    assert Headers([(bytearray(b"A"), bytearray(b"b"))]) == [(b"a", b"b")]
+
+
+def test_obs_text_and_inner_whitespace_are_valid_values() -> None:
+    headers = Headers([("X", b"caf\xe9 \t au lait")])
+    assert headers.get("x") == b"caf\xe9 \t au lait"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        pytest.param(("", "v"), id="empty-name"),
+        pytest.param(("A B", "v"), id="space-in-name"),
+        pytest.param(("A:", "v"), id="colon-in-name"),
+        pytest.param(("A\x00", "v"), id="nul-in-name"),
+        pytest.param((b"caf\xe9", "v"), id="obs-text-in-name"),
+        pytest.param(("A", "v\r\nB: w"), id="crlf-in-value"),
+        pytest.param(("A", "v\nw"), id="lf-in-value"),
+        pytest.param(("A", "v\rw"), id="cr-in-value"),
+        pytest.param(("A", "v\x00"), id="nul-in-value"),
+        pytest.param(("A", "v\x7fw"), id="del-in-value"),
+        pytest.param(("A", "v\x01w"), id="ctl-in-value"),
+        pytest.param(("Ä", "v"), id="non-ascii-str-name"),
+        pytest.param(("A", "é"), id="non-ascii-str-value"),
+        pytest.param((1, "v"), id="int-name"),
+        pytest.param(("A", None), id="none-value"),
+        pytest.param(("A",), id="one-element"),
+        pytest.param(("A", "v", "w"), id="three-elements"),
+        pytest.param(42, id="not-a-pair"),
+    ],
+)
+def test_invalid_fields_are_refused(field: object) -> None:
+    with pytest.raises(LocalProtocolError):
+        Headers([field])  # type: ignore[list-item]
+
+
+def test_lookup_name_must_be_bytes_or_ascii() -> None:
+    with pytest.raises(LocalProtocolError):
+        Headers().get("é")
