@@ -7,10 +7,10 @@ can beat it on the same loop; it measures what the event loop itself costs.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 from typing import cast
+
+from server_runner import run_server
 
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -47,20 +47,5 @@ async def serve(port: int) -> None:
         await server.serve_forever()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
-    args = parser.parse_args()
-    if args.loop == "uvloop":
-        import uvloop
-
-        factory = uvloop.new_event_loop
-    else:
-        factory = asyncio.new_event_loop
-    with asyncio.Runner(loop_factory=factory) as runner, contextlib.suppress(KeyboardInterrupt):
-        runner.run(serve(args.port))
-
-
 if __name__ == "__main__":
-    main()
+    run_server(serve)

@@ -11,9 +11,7 @@ streams server is slower, the streams layer is what costs.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 import email.utils
 import sys
 from pathlib import Path
@@ -23,6 +21,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from asyncio_adapter import Request as UserRequest  # noqa: E402
 from bench.server_app import router  # noqa: E402
+from bench.server_runner import run_server  # noqa: E402
 from sansio_http import SERVER, Connection, EndOfMessage, Request, Response  # noqa: E402
 
 # Built once, as asyncio_adapter caches its plain heads.
@@ -75,20 +74,5 @@ async def serve(port: int) -> None:
         await server.serve_forever()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
-    args = parser.parse_args()
-    if args.loop == "uvloop":
-        import uvloop
-
-        factory = uvloop.new_event_loop
-    else:
-        factory = asyncio.new_event_loop
-    with asyncio.Runner(loop_factory=factory) as runner, contextlib.suppress(KeyboardInterrupt):
-        runner.run(serve(args.port))
-
-
 if __name__ == "__main__":
-    main()
+    run_server(serve)

@@ -9,7 +9,7 @@ import signal
 from asyncio_adapter import App
 from router import Router
 
-from .helpers import STEP, raw_client
+from .helpers import STEP, RawClient
 from .test_shutdown import until
 
 
@@ -27,34 +27,41 @@ def gated_app():
     return App(router, port=0, access_log=False), gate, entered
 
 
-async def test_sigterm_drains_then_serve_returns():
-    app, gate, entered = gated_app()
+async def serving_in_flight(app, entered):
+    """Start ``app.serve()`` and put one request in flight; return (task, client)."""
     ready = asyncio.get_running_loop().create_future()
     serving = asyncio.create_task(app.serve(ready=ready.set_result))
     server = await asyncio.wait_for(ready, STEP)
-    async with raw_client(server) as raw:
-        await raw.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        await until(lambda: entered)
+    raw = await RawClient.connect(server)
+    await raw.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+    await until(lambda: entered)
+    return serving, raw
+
+
+async def test_sigterm_drains_then_serve_returns():
+    app, gate, entered = gated_app()
+    serving, raw = await serving_in_flight(app, entered)
+    try:
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.sleep(0.05)
         assert not serving.done()  # waiting for the request in flight
         gate.set()
         response = await raw.read_response()
         assert (response.status, response.body) == (200, b"done")
+    finally:
+        await raw.close()
     await asyncio.wait_for(serving, STEP)
 
 
 async def test_a_second_signal_stops_at_once():
     app, gate, entered = gated_app()
-    ready = asyncio.get_running_loop().create_future()
-    serving = asyncio.create_task(app.serve(ready=ready.set_result))
-    server = await asyncio.wait_for(ready, STEP)
-    async with raw_client(server) as raw:
-        await raw.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        await until(lambda: entered)
+    serving, raw = await serving_in_flight(app, entered)
+    try:
         os.kill(os.getpid(), signal.SIGINT)
         await asyncio.sleep(0.05)
         os.kill(os.getpid(), signal.SIGINT)
         await asyncio.wait_for(serving, STEP)
         assert await raw.at_eof()
-    gate.set()
+    finally:
+        await raw.close()
+        gate.set()
