@@ -205,7 +205,8 @@ class RequestParser(_Parser):
         self.expects_continue = (
             expect is not None and version == b"1.1" and expect.lower() == b"100-continue"
         )
-        self.may_switch = method == b"CONNECT" or b"upgrade" in index
+        # RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
+        self.may_switch = method == b"CONNECT" or (b"upgrade" in index and version == b"1.1")
         events.append(
             new_request(method, target, Headers._from_parser(items, index, lines), version)
         )
@@ -512,7 +513,10 @@ def _start_length(parser: _Parser, length: bytes) -> None:
     if CONTENT_LENGTH_RE.fullmatch(length) is None:
         raise RemoteProtocolError(f"invalid Content-Length {quote(length)}")
     if len(length) > MAX_LENGTH_DIGITS:
-        raise RemoteProtocolError("Content-Length is too large", 413)
+        # Leading zeros are valid (1*DIGIT) and add nothing to the size.
+        length = length.lstrip(b"0") or b"0"
+        if len(length) > MAX_LENGTH_DIGITS:
+            raise RemoteProtocolError("Content-Length is too large", 413)
     size = int(length)
     max_body = parser.limits.max_body
     if max_body is not None and size > max_body:
@@ -594,7 +598,10 @@ def _read_chunk_line(parser: _Parser, buffer: bytearray, events: list[Event]) ->
         raise RemoteProtocolError(f"malformed chunk-size line {quote(buffer[:end])}")
     digits = match.group(1)
     if len(digits) > MAX_CHUNK_SIZE_DIGITS:
-        raise RemoteProtocolError("chunk size is too large", 413)
+        # Leading zeros are valid (RFC 9112 §7.1) and add nothing to the size.
+        digits = digits.lstrip(b"0") or b"0"
+        if len(digits) > MAX_CHUNK_SIZE_DIGITS:
+            raise RemoteProtocolError("chunk size is too large", 413)
     size = int(digits, 16)
     del buffer[: end + 2]
     if not size:

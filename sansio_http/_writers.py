@@ -181,6 +181,10 @@ def _write_informational(writer: _Writer, event: Event) -> bytes:
         raise LocalProtocolError("only a server writes responses")
     if writer._in_body:
         raise LocalProtocolError("a 1xx response cannot follow a response head")
+    if writer.peer_http_version == b"1.0":
+        # RFC 9110 §15.2: HTTP/1.0 has no 1xx; the client would take it
+        # for the final response.
+        raise LocalProtocolError("a 1xx response cannot be sent to an HTTP/1.0 client")
     if event.headers.get(b"content-length") is not None:
         raise LocalProtocolError("a 1xx response must not carry Content-Length")
     return _status_line(event) + _field_lines(event.headers)

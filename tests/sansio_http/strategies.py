@@ -170,7 +170,11 @@ final_statuses = st.sampled_from([200, 201, 204, 301, 304, 404, 418, 500, 503])
 def responses(
     draw: st.DrawFn, *, method: bytes | None = None, allow_until_close: bool = True
 ) -> Message:
-    """A valid response to ``method`` (else GET, POST or HEAD), maybe after 1xx."""
+    """A valid response to ``method`` (else GET, POST or HEAD), maybe after 1xx.
+
+    A body that runs until close is what an HTTP/1.0 client gets, so such
+    a response has no 1xx before it (RFC 9110 §15.2).
+    """
     method = method or draw(st.sampled_from([b"GET", b"POST", b"HEAD"]))
     status = draw(final_statuses)
     reason = draw(st.sampled_from([b"", b"Whatever It Says", b"caf\xe9"]))
@@ -191,7 +195,7 @@ def responses(
     else:
         body, framing, trailers = draw(_body_and_framing(chunked_allowed=True))
     head = Response(status, draw(st.permutations([*extra, *framing])), reason)
-    return Message(head, body, trailers, interim, method, until_close)
+    return Message(head, body, trailers, [] if until_close else interim, method, until_close)
 
 
 @st.composite

@@ -394,6 +394,29 @@ def test_refused_upgrade_with_a_body_still_arriving_continues_as_http() -> None:
     assert conn.next_events() == [get(), EndOfMessage()]
 
 
+def test_upgrade_in_http_1_0_is_ignored() -> None:
+    """RFC 9110 §7.8: a server MUST ignore Upgrade received in an HTTP/1.0 request."""
+    conn, events = server_after(
+        b"GET / HTTP/1.0\r\nUpgrade: websocket\r\nConnection: upgrade, keep-alive\r\n\r\n"
+        b"GET /2 HTTP/1.0\r\n\r\n"
+    )
+    assert len(events) == 2
+    assert conn.their_state is State.DONE
+    with pytest.raises(LocalProtocolError):
+        conn.send(InformationalResponse(101))
+    conn.send_complete(Response(200))
+    assert conn.next_events() == [Request(b"GET", b"/2", [], b"1.0"), EndOfMessage()]
+
+
+def test_no_1xx_to_an_http_1_0_client() -> None:
+    """RFC 9110 §15.2: a server MUST NOT send a 1xx response to an HTTP/1.0 client."""
+    conn, _ = server_after(b"POST / HTTP/1.0\r\nContent-Length: 1\r\n\r\n")
+    before = snapshot(conn)
+    with pytest.raises(LocalProtocolError):
+        conn.send(InformationalResponse(100))
+    assert snapshot(conn) == before
+
+
 def test_101_without_an_upgrade_request_is_refused() -> None:
     conn, _ = server_after(GET)
     before = snapshot(conn)

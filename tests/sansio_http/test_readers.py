@@ -90,6 +90,27 @@ VALID_REQUESTS = [
         id="chunk-size-leading-zeros",
     ),
     pytest.param(
+        b"POST / HTTP/1.1\r\n"
+        + HOST
+        + b"Transfer-Encoding: chunked\r\n\r\n"
+        + b"0" * 40
+        + b"5\r\nhello\r\n"
+        + b"0" * 40
+        + b"\r\n\r\n",
+        [post(CHUNKED), Data(b"hello"), EndOfMessage()],
+        id="chunk-size-many-leading-zeros",
+    ),
+    pytest.param(
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: " + b"0" * 5000 + b"2\r\n\r\nhi",
+        [post((b"content-length", b"0" * 5000 + b"2")), Data(b"hi"), EndOfMessage()],
+        id="content-length-many-leading-zeros",
+    ),
+    pytest.param(
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: " + b"0" * 30 + b"\r\n\r\n",
+        [post((b"content-length", b"0" * 30)), EndOfMessage()],
+        id="content-length-all-zeros",
+    ),
+    pytest.param(
         b"POST / HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n"
         b"a\r\n0123456789\r\nA\r\n0123456789\r\n0\r\n\r\n",
         [post(CHUNKED), Data(b"01234567890123456789"), EndOfMessage()],

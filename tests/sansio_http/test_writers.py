@@ -217,6 +217,14 @@ def test_informational_response_with_content_length_is_refused() -> None:
     assert serialize(InformationalResponse(100), writer) == b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
+def test_informational_response_to_http_1_0_is_refused() -> None:
+    """RFC 9110 §15.2: HTTP/1.0 has no 1xx; the client would read it as the final response."""
+    writer = response_writer(peer_http_version=b"1.0")
+    with pytest.raises(LocalProtocolError):
+        serialize(InformationalResponse(100), writer)
+    assert serialize(Response(200, [("Content-Length", "0")]), writer).startswith(b"HTTP/1.1 200")
+
+
 def test_informational_response_after_the_final_head_is_refused() -> None:
     writer = response_writer()
     serialize(Response(200, [("Content-Length", "0")]), writer)
