@@ -292,8 +292,10 @@ class Connection:
                 # unless the response just read was the server's last. Our
                 # own "close" on a later request does not count: the
                 # responses to it and to those before it are still owed.
-                self.their_state = IDLE if self._parser.keep_alive else MUST_CLOSE
-                return
+                if self._parser.keep_alive:
+                    self.their_state = IDLE
+                    return
+                their_state = self.their_state = MUST_CLOSE
             if our_state is DONE and their_state is DONE:
                 if self._keep_alive:
                     self.our_state = self.their_state = IDLE
@@ -301,6 +303,10 @@ class Connection:
                     self.our_state = self.their_state = MUST_CLOSE
             elif their_state is DONE and not self._keep_alive:
                 self.their_state = MUST_CLOSE
+            elif our_state is DONE and (their_state is CLOSED or their_state is MUST_CLOSE):
+                # The server closed, or said its last response was its
+                # last: we may send nothing more, as on the server side.
+                self.our_state = MUST_CLOSE
             return
         if our_state is DONE:
             if their_state is DONE and self._keep_alive:

@@ -798,14 +798,14 @@ def test_client_body_until_close() -> None:
     assert conn.receive_data(b"HTTP/1.1 200 OK\r\n\r\nsome")[1:] == [Data(b"some")]
     assert conn.receive_data(b" more") == [Data(b" more")]
     assert conn.receive_data(b"") == [EndOfMessage(), ConnectionClosed()]
-    assert conn.their_state is State.CLOSED
+    assert states(conn) == (State.MUST_CLOSE, State.CLOSED)
     assert not conn.keep_alive
 
 
 def test_client_close_before_the_response() -> None:
     conn = client_after(Request("GET", "/", [HOST]))
     assert conn.receive_data(b"") == [ConnectionClosed()]
-    assert conn.their_state is State.CLOSED
+    assert states(conn) == (State.MUST_CLOSE, State.CLOSED)
 
 
 def test_client_close_mid_response_is_an_error() -> None:
@@ -939,6 +939,9 @@ def test_client_early_response_that_closes() -> None:
     conn.receive_data(b"HTTP/1.1 413 Too Big\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
     assert states(conn) == (State.SEND_BODY, State.MUST_CLOSE)
     assert not conn.keep_alive
+    conn.send(Data(b"0123456789"))
+    conn.send(EndOfMessage())
+    assert states(conn) == (State.MUST_CLOSE, State.MUST_CLOSE)
 
 
 def test_client_early_response_that_keeps_alive() -> None:
@@ -983,6 +986,6 @@ def test_client_stops_reading_after_the_servers_last_response() -> None:
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
     )
     assert len(events) == 2
-    assert conn.their_state is State.MUST_CLOSE
+    assert states(conn) == (State.MUST_CLOSE, State.MUST_CLOSE)
     assert not conn.keep_alive
     assert conn.next_events() == []
