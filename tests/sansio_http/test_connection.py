@@ -28,6 +28,7 @@ from sansio_http import (
 )
 
 from .helpers import normalize
+from .test_readers import BAD_CHUNKED_BODIES, INVALID_REQUESTS
 
 GET = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
 HOST = (b"host", b"example.com")
@@ -524,6 +525,33 @@ def test_server_answers_the_error_once_and_closes(data: bytes, status: int) -> N
     assert conn.receive_data(b"more bytes") == []
     with pytest.raises(LocalProtocolError):
         conn.send_complete(Response(400))
+
+
+@pytest.mark.parametrize(("data", "status"), INVALID_REQUESTS)
+def test_every_refused_request_leaves_the_connection_unusable(data: bytes, status: int) -> None:
+    """The reader's refusals reach the embedder with their status, and end the connection."""
+    conn = Connection(SERVER)
+    with pytest.raises(RemoteProtocolError) as info:
+        conn.receive_data(data)
+    assert info.value.status_code == status
+    assert conn.their_state is State.ERROR
+    assert not conn.keep_alive
+    assert b"\r\nConnection: close\r\n" in conn.send_complete(Response(status))
+    assert conn.our_state is State.MUST_CLOSE
+
+
+@pytest.mark.parametrize(("body", "status"), BAD_CHUNKED_BODIES)
+def test_every_refused_chunked_body_leaves_the_connection_unusable(
+    body: bytes, status: int
+) -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+    with pytest.raises(RemoteProtocolError) as info:
+        conn.receive_data(body)
+    assert info.value.status_code == status
+    assert not conn.keep_alive
+    conn.send_complete(Response(status))
+    assert states(conn) == (State.MUST_CLOSE, State.ERROR)
 
 
 def test_server_answers_an_error_in_the_body_with_send() -> None:

@@ -24,6 +24,7 @@ from sansio_http import (
     EndOfMessage,
     Event,
     InformationalResponse,
+    Limits,
     RemoteProtocolError,
     Request,
     RequestParser,
@@ -102,6 +103,21 @@ hostile_responses = st.one_of(
     responses().map(Message.serialize).flatmap(mutated),
 )
 methods = st.lists(st.sampled_from([b"GET", b"HEAD", b"POST", b"CONNECT"]), max_size=3)
+#: The defaults, and limits small enough for random input to cross them.
+limits = st.sampled_from(
+    [
+        None,
+        Limits(
+            max_request_line=24,
+            max_header_line=16,
+            max_header_count=2,
+            max_header_block=40,
+            max_chunk_line=6,
+            max_trailer_block=12,
+            max_body=8,
+        ),
+    ]
+)
 
 
 def _read_or_refuse(parser: RequestParser | ResponseParser, pieces: list[bytes]) -> None:
@@ -119,16 +135,18 @@ def _read_or_refuse(parser: RequestParser | ResponseParser, pieces: list[bytes])
     assert status in (None, 400, 413, 414, 431, 501, 505)
 
 
-@given(hostile_requests, st.data())
-def test_any_bytes_to_a_request_parser(wire: bytes, data: st.DataObject) -> None:
-    _read_or_refuse(RequestParser(), data.draw(pieces_of(wire), label="pieces"))
-
-
-@given(hostile_responses, methods, st.data())
-def test_any_bytes_to_a_response_parser(
-    wire: bytes, queued: list[bytes], data: st.DataObject
+@given(hostile_requests, limits, st.data())
+def test_any_bytes_to_a_request_parser(
+    wire: bytes, limit: Limits | None, data: st.DataObject
 ) -> None:
-    parser = ResponseParser()
+    _read_or_refuse(RequestParser(limit), data.draw(pieces_of(wire), label="pieces"))
+
+
+@given(hostile_responses, methods, limits, st.data())
+def test_any_bytes_to_a_response_parser(
+    wire: bytes, queued: list[bytes], limit: Limits | None, data: st.DataObject
+) -> None:
+    parser = ResponseParser(limit)
     for method in queued:
         parser.expect_response_to(method)
     _read_or_refuse(parser, data.draw(pieces_of(wire), label="pieces"))
@@ -151,9 +169,11 @@ def _serve(conn: Connection, events: list[Event]) -> None:
             return
 
 
-@given(hostile_requests, st.data())
-def test_any_bytes_to_a_server_connection(wire: bytes, data: st.DataObject) -> None:
-    conn = Connection(SERVER)
+@given(hostile_requests, limits, st.data())
+def test_any_bytes_to_a_server_connection(
+    wire: bytes, limit: Limits | None, data: st.DataObject
+) -> None:
+    conn = Connection(SERVER, limits=limit)
     try:
         for piece in [*_nonempty(data.draw(pieces_of(wire), label="pieces")), b""]:
             if conn.their_state is State.SWITCHED_PROTOCOL:
