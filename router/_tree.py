@@ -14,12 +14,12 @@ The tree is used in two forms with one meaning:
 - ``Tree.candidates`` walks it, percent-decoding as it goes, and yields every
   leaf that takes the path, best first. It answers whatever the compiled
   form leaves open: paths with a ``%``, and the methods of a 405.
-- ``compile_finder`` turns it into the source of one Python function (and a
-  sub-function per node with many static children) that answers the common
-  case, a path without ``%``, with nested ``if`` statements: no loop, no
-  recursion and no intermediate objects between ``str.split`` and the
-  ``Match``. bench/router.py measures it at 1.5x-1.6x the walk on github.txt
-  and large.txt; the tests check that both forms agree.
+- ``compile_matcher`` turns it into the source of one Python function that
+  answers the common case, a path without ``%``, with nested ``if``
+  statements: no loop, no recursion, no call and no intermediate object
+  between ``str.split`` and the ``Match``. bench/router.py measures it at 6x
+  to 8x the speed of the walk on github.txt and large.txt; the tests check
+  that both forms agree with each other and with a model of the rules.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from router._converters import MISS, IntConverter, Parser, StringConverter
+from router._converters import MISS, Parser, StringConverter
 from router._errors import DuplicateRoute, shown
 from router._route import Match, Route
 from router._template import Parameter, Template, canonical_segment, decode_segment
@@ -271,8 +271,10 @@ class _Compiler:
         for child in [*node.static.values(), *(edge.node for edge in node.parameters)]:
             below = self._measure(child, depth + 1)
             reach.exact.update(below.exact)
-            if below.catchall is not None:
-                reach.catchall = min(below.catchall, reach.catchall or below.catchall)
+            if below.catchall is not None and (
+                reach.catchall is None or below.catchall < reach.catchall
+            ):
+                reach.catchall = below.catchall
         return reach
 
     def compile(self, slow: Matcher) -> Matcher:
@@ -281,9 +283,9 @@ class _Compiler:
         lines = ["def match(method, path):"]
         if self.tree.static:
             # bench/router.py: the whole-path dict answers parameter-free
-            # paths in one lookup, 2.5x faster than the code below on
+            # paths in one lookup, 2x faster than the code below on
             # static.txt, and costs the others one dict miss: 2% faster on
-            # github.txt, 4% slower on large.txt.
+            # github.txt, 3% slower on large.txt.
             lines += [
                 "    leaf = STATIC.get(path)",
                 "    if leaf is not None:",
@@ -296,16 +298,9 @@ class _Compiler:
             '        segs = path.split("/")',
             "        n = len(segs)",
             "        if not segs[0]:",
-            "            try:",
         ]
-        self._lengths(self.tree.root, lines, 4)
-        lines += [
-            # The ValueError of an int() past sys.get_int_max_str_digits():
-            # the walk declines that segment and goes on.
-            "            except ValueError:",
-            "                pass",
-            "    return SLOW(method, path)",
-        ]
+        self._lengths(self.tree.root, lines, 3)
+        lines.append("    return SLOW(method, path)")
         exec(compile("\n".join(lines), "<router>", "exec"), self.namespace)
         matcher: Matcher = self.namespace["match"]  # type: ignore[assignment]
         return matcher
@@ -394,12 +389,6 @@ class _Compiler:
             if edge.exact_type is StringConverter:
                 # The fast path sees no "%", so the raw segment is the value.
                 condition, variable, expression = segment, segment, segment
-            elif edge.exact_type is IntConverter:
-                # isdigit() and isascii() inline are exactly [0-9]+, and int()
-                # waits for a leaf that takes the method. bench/router.py: a
-                # parser call per int segment costs 5% on large.txt.
-                condition = f"{segment}.isdigit() and {segment}.isascii()"
-                variable, expression = segment, f"int({segment})"
             else:
                 parser = self._constant("P", edge.parse)
                 variable = expression = f"v{depth}"
@@ -448,14 +437,13 @@ class _Compiler:
         """Write the code that returns a Match if the leaf takes the method."""
         pad = "    " * indent
         if leaf.any is not None:
-            lines.append(f"{pad}r = {self._constant('R', leaf.any)}")
             self._build(leaf.any, scope, lines, indent)
             return
         if len(leaf.routes) > MAX_CHAINED_ROUTES:
             lines.append(f"{pad}r = {self._constant('L', leaf.methods)}.get(method)")
             lines.append(f"{pad}if r is not None:")
             if len({_names(route) for route in leaf.routes}) == 1:
-                self._build(leaf.routes[0], scope, lines, indent + 1)
+                self._build(None, scope, lines, indent + 1, names=_names(leaf.routes[0]))
                 return
             # Routes of one shape may name their parameters differently
             # (/users/{id} GET beside /users/{name} POST).
@@ -471,26 +459,36 @@ class _Compiler:
         for route in sorted(leaf.routes, key=lambda route: "GET" not in methods[id(route)]):
             condition = " or ".join(f"method == {method!r}" for method in methods[id(route)])
             lines.append(f"{pad}if {condition}:")
-            lines.append(f"{pad}    r = {self._constant('R', route)}")
             self._build(route, scope, lines, indent + 1)
 
     def _build(
-        self, route: Route | None, scope: list[tuple[str, str]], lines: list[str], indent: int
+        self,
+        route: Route | None,
+        scope: list[tuple[str, str]],
+        lines: list[str],
+        indent: int,
+        names: tuple[str, ...] = (),
     ) -> None:
-        """Write the code that returns the Match of route ``r``, whose
-        parameters are named as ``route``'s are (``None``: it has none)."""
+        """Write the code that returns the Match of ``route``, or when it is
+        None, of the route in variable ``r``, whose parameters are ``names``."""
         pad = "    " * indent
-        parameters = () if route is None else route.parsed.parameters
+        if route is not None:
+            # Constants rather than r and r.handler: bench/router.py, 2% on
+            # github.txt.
+            names = _names(route)
+            route_value = self._constant("R", route)
+            handler_value = self._constant("H", route.handler)
+        else:
+            route_value, handler_value = "r", "r.handler"
         items = ", ".join(
-            f"{parameter.name!r}: {expression}"
-            for parameter, (_, expression) in zip(parameters, scope, strict=True)
+            f"{name!r}: {expression}" for name, (_, expression) in zip(names, scope, strict=True)
         )
         lines += [
             # Match has no __init__: calling the bare class and filling its
             # slots skips a Python frame. bench/router.py: 5% on github.txt.
             f"{pad}m = MATCH()",
-            f"{pad}m.route = r",
-            f"{pad}m.handler = r.handler",
+            f"{pad}m.route = {route_value}",
+            f"{pad}m.handler = {handler_value}",
             f"{pad}m.params = {{{items}}}",
             f"{pad}return m",
         ]

@@ -59,6 +59,11 @@ def test_int_declines_more_digits_than_python_parses():
     assert parse(IntConverter(), text) is MISS
 
 
+def test_int_to_python_is_int():
+    """What the matcher calls once the text matched the pattern."""
+    assert IntConverter().to_python("12") == 12
+
+
 def test_int_to_url():
     assert IntConverter().to_url(12) == "12"
     with pytest.raises(TypeError):

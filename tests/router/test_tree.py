@@ -128,8 +128,8 @@ class TestCompiled:
             router.match("GET", "/")
 
     def test_an_int_with_too_many_digits_falls_back_to_the_next_candidate(self):
-        """The compiled code leaves that case to the walk, which declines
-        the segment for {id:int} and goes on to {name}."""
+        """int() refuses them (sys.get_int_max_str_digits()), so {id:int}
+        declines the segment and {name} takes it."""
         router = Router()
         router.add_route("/users/{id:int}", handler)
         name = router.add_route("/users/{name}", handler)
