@@ -515,20 +515,39 @@ def test_header_count_over_the_limit_is_431() -> None:
     assert three_ways_error(request_parser(SMALL), data).status_code == 431
 
 
+def _head_with_section_of(size: int) -> bytes:
+    """A request whose header section (each field line with its CRLF) is ``size`` bytes."""
+    return b"GET / HTTP/1.1\r\nHost: a\r\n" + _field_of(size - 11) + b"\r\n\r\n"
+
+
+def test_header_block_at_the_limit_is_read() -> None:
+    limits = Limits(max_header_block=40, max_header_line=40)
+    assert len(three_ways(request_parser(limits), _head_with_section_of(40))) == 2
+
+
 def test_header_block_over_the_limit_is_431() -> None:
+    limits = Limits(max_header_block=40, max_header_line=40)
+    error = three_ways_error(request_parser(limits), _head_with_section_of(41))
+    assert error.status_code == 431
+
+
+def test_header_block_over_the_limit_in_short_lines_is_431() -> None:
     limits = Limits(max_header_block=40, max_header_line=20)
     fields = b"".join(_field_of(18, name) + b"\r\n" for name in (b"A", b"B", b"C"))
     data = b"GET / HTTP/1.1\r\nHost: a\r\n" + fields + b"\r\n"
     assert three_ways_error(request_parser(limits), data).status_code == 431
 
 
-def test_header_block_at_the_limit_is_read() -> None:
-    """The block counted is what lies between the request line and the blank line."""
-    limits = Limits(max_header_block=40, max_header_line=40)
-    head = b"\r\nHost: a\r\n" + _field_of(40 - 11 - 2) + b"\r\n"
-    assert len(head) - 2 == 38  # the CRLF closing the last field is the blank line's
-    data = b"GET / HTTP/1.1" + head[:-2] + b"\r\n\r\n"
-    assert len(three_ways(request_parser(limits), data)) == 2
+@pytest.mark.parametrize(("size", "read"), [(30, True), (31, False)])
+def test_trailer_block_at_and_over_the_limit(size: int, read: bool) -> None:
+    """The trailer block counted is the trailer lines, up to the CRLF CRLF that ends them."""
+    trailers = b"A: 1\r\n" + _field_of(size - 6) + b"\r\n\r\n"
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=b"0\r\n" + trailers)
+    limits = Limits(max_trailer_block=30)
+    if read:
+        assert len(three_ways(request_parser(limits), data)[-1].headers) == 2
+    else:
+        assert three_ways_error(request_parser(limits), data).status_code == 431
 
 
 def test_trailer_block_over_the_limit_is_431() -> None:
