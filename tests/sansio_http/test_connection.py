@@ -93,6 +93,7 @@ def test_server_reads_a_request_body() -> None:
 
 
 def test_server_may_answer_before_the_request_body_ends() -> None:
+    """The body is still read to its end, so the next request starts where it should."""
     conn = Connection(SERVER)
     conn.receive_data(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel")
     conn.send_complete(Response(200))
@@ -242,6 +243,7 @@ def test_pipelined_requests_wait_for_the_response_before() -> None:
 
 
 def test_pipelined_request_after_close_is_not_read() -> None:
+    """RFC 9112 §9.6: after answering a "close" request the server reads nothing more."""
     conn, events = server_after(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + GET)
     assert len(events) == 2
     conn.send_complete(Response(200))
@@ -512,6 +514,7 @@ def test_close_inside_a_request_is_an_error(data: bytes) -> None:
     ],
 )
 def test_server_answers_the_error_once_and_closes(data: bytes, status: int) -> None:
+    """After a malformed request the framing of what follows is unknown: answer, then close."""
     conn = Connection(SERVER)
     with pytest.raises(RemoteProtocolError) as info:
         conn.receive_data(data)
@@ -732,6 +735,7 @@ def test_client_reads_informational_responses() -> None:
     ],
 )
 def test_client_responses_without_body(method: bytes, response: bytes) -> None:
+    """RFC 9112 §6.3 ¶1-2: what follows such a response is the next response, not its body."""
     conn = client_after(Request(method, "/", [HOST]))
     events = conn.receive_data(response + b"HTTP/1.1 200 OK\r\n")
     assert len(events) == 2

@@ -444,7 +444,7 @@ def test_invalid_chunked_body(body: bytes, status: int) -> None:
 
 
 def test_sixteen_hex_digits_are_read() -> None:
-    """The largest chunk size we read is 16 hex digits: bigger ones get 413."""
+    """The largest chunk size read is 16 significant hex digits: more get 413."""
     data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=b"000000000000000a\r\n")
     parser = RequestParser()
     events, rest = feed(parser, [data + b"01234"])
@@ -453,6 +453,7 @@ def test_sixteen_hex_digits_are_read() -> None:
 
 
 def test_a_failed_parser_keeps_failing_with_the_same_status() -> None:
+    """After an error the stream's framing is lost: nothing more may be read from it."""
     parser = RequestParser()
     with pytest.raises(RemoteProtocolError):
         parse_into(parser, bytearray(b"GET / HTTP/2.0\r\nHost: a\r\n\r\n"))
@@ -1063,6 +1064,7 @@ def test_status_above_599_is_read() -> None:
 
 
 def test_response_keep_alive_follows_the_version_and_connection() -> None:
+    """RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only with "keep-alive"; close wins."""
     cases = {
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n": True,
         b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n": False,
