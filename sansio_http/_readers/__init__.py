@@ -1,0 +1,83 @@
+"""Reading: bytes in a receive buffer to events, one reader per framing.
+
+``parse_into(parser, buffer)`` runs the reader that the parser's state
+selects from its class's table until the buffer holds nothing more it
+can use. Readers consume what they parse from the front of the
+``bytearray`` (CPython deletes a bytearray's prefix in O(1)) and leave
+the rest for the next call.
+
+Strictness: everything RFC 9112 lets a recipient read two ways is a
+``RemoteProtocolError`` (see README, "Strictness"), and a parser that
+raised one refuses to read on.
+"""
+
+from __future__ import annotations
+
+from .._errors import RemoteProtocolError
+from .._events import Event
+from ._body import (
+    read_chunk_data,
+    read_chunk_end,
+    read_chunks,
+    read_length,
+    read_nothing,
+    read_trailers,
+    read_until_close,
+)
+from ._head import read_request_head, read_response_head
+from ._parser import (
+    CHUNK_DATA,
+    CHUNK_END,
+    CHUNK_LINE,
+    CLOSED,
+    ERROR,
+    HEAD,
+    LENGTH,
+    PAUSED,
+    TRAILERS,
+    UNTIL_CLOSE,
+    Reader,
+    RequestParser,
+    ResponseParser,
+)
+
+__all__ = ["RequestParser", "ResponseParser", "parse_into"]
+
+_BODY_READERS: dict[int, Reader] = {
+    LENGTH: read_length,
+    CHUNK_LINE: read_chunks,
+    CHUNK_DATA: read_chunk_data,
+    CHUNK_END: read_chunk_end,
+    TRAILERS: read_trailers,
+    UNTIL_CLOSE: read_until_close,
+    PAUSED: read_nothing,
+    CLOSED: read_nothing,
+}
+RequestParser._readers = {HEAD: read_request_head, **_BODY_READERS}
+ResponseParser._readers = {HEAD: read_response_head, **_BODY_READERS}
+
+
+def parse_into(parser: RequestParser | ResponseParser, buffer: bytearray) -> list[Event]:
+    """Consume what ``parser`` can from ``buffer``; return the complete events.
+
+    Bytes that do not complete an event yet stay in ``buffer``. Every
+    message the bytes complete is returned, pipelined ones included,
+    unless ``parser.pause_after_message`` is set; reading always stops
+    after a message that may switch protocols (see ``resume``).
+    """
+    state = parser._state
+    if state == ERROR:
+        error = parser._error
+        raise RemoteProtocolError(
+            f"the parser already failed: {error}", error.status_code if error else 400
+        )
+    events: list[Event] = []
+    readers = parser._readers
+    try:
+        while readers[state](parser, buffer, events):
+            state = parser._state
+    except RemoteProtocolError as error:
+        parser._state = ERROR
+        parser._error = error
+        raise
+    return events

@@ -1,0 +1,205 @@
+"""Message bodies: by Content-Length, chunked with trailers, or until close."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._abnf import CHUNK_LINE_RE, MAX_CHUNK_SIZE_DIGITS
+from .._errors import RemoteProtocolError, quote
+from .._events import END_OF_MESSAGE, Event, new_data, new_end_of_message
+from .._headers import Headers
+from ._fields import check_line_lengths, check_octets, parse_fields
+from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, finish
+
+_CRLF: Final = b"\r\n"
+#: ``translate(None, HEXDIGITS)`` leaves whatever in a chunk size is not hex.
+_HEXDIGITS: Final = b"0123456789abcdefABCDEF"
+
+
+def read_length(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """Body bytes up to the Content-Length, as they arrive."""
+    available = len(buffer)
+    if not available:
+        if parser._eof:
+            raise RemoteProtocolError(
+                f"the peer closed the connection {parser._remaining} bytes before the body's end"
+            )
+        return False
+    remaining = parser._remaining
+    if available <= remaining:
+        data = bytes(buffer)
+        buffer.clear()
+    else:
+        data = bytes(buffer[:remaining])
+        del buffer[:remaining]
+        available = remaining
+    events.append(new_data(data))
+    parser._remaining = remaining = remaining - available
+    if remaining:
+        return False
+    return finish(parser, events, END_OF_MESSAGE)
+
+
+def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """Every whole chunk in the buffer, in one pass.
+
+    chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF   (RFC 9112 §7.1)
+
+    Positions move through the buffer and its consumed prefix is deleted
+    once at the end: measured on bench/parser.py case (d), 3.1x faster
+    than one state transition and one deletion per chunk part. A chunk
+    whose data has not all arrived hands over to ``read_chunk_data``.
+    """
+    limit = parser.limits.max_chunk_line
+    max_body = parser.limits.max_body
+    available = len(buffer)
+    position = 0
+    searched = parser._searched
+    while True:
+        end = buffer.find(_CRLF, position + searched, position + limit + 2)
+        if end < 0:
+            del buffer[:position]
+            _wait_for_chunk_line(parser, buffer, limit)
+            return False
+        searched = 0
+        line = buffer[position:end]
+        # Plain hex (no extension) is checked without the pattern.
+        if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
+            size = int(line, 16)
+        else:
+            size = _chunk_size_with_extensions(line)
+        position = end + 2
+        if not size:
+            del buffer[:position]
+            parser._searched = 0
+            parser._state = TRAILERS
+            return True
+        seen = parser._body_seen + size
+        if max_body is not None and seen > max_body:
+            raise RemoteProtocolError(f"chunked body is over the limit of {max_body} bytes", 413)
+        parser._body_seen = seen
+        data_end = position + size
+        if data_end + 2 > available:
+            del buffer[:position]
+            parser._searched = 0
+            parser._remaining = size
+            parser._state = CHUNK_DATA
+            return True
+        if buffer[data_end] != 0x0D or buffer[data_end + 1] != 0x0A:
+            raise RemoteProtocolError("chunk data is not followed by CRLF")
+        events.append(new_data(bytes(buffer[position:data_end])))
+        position = data_end + 2
+
+
+def _wait_for_chunk_line(parser: Parser, buffer: bytearray, limit: int) -> None:
+    # The line may be exactly ``limit`` long with its CR already here.
+    if len(buffer) > limit + 1:
+        raise RemoteProtocolError("chunk-size line is longer than the limit", 413)
+    if parser._eof:
+        raise RemoteProtocolError("the peer closed the connection inside a chunked body")
+    parser._searched = max(len(buffer) - 1, 0)
+
+
+def _chunk_size_with_extensions(line: bytearray) -> int:
+    """The size of a chunk line that carries extensions, or a bad line.
+
+    chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+    Extensions are checked against the grammar and dropped: no standard
+    one exists, and the line's length is capped by ``max_chunk_line``.
+    """
+    match = CHUNK_LINE_RE.fullmatch(line)
+    if match is None:
+        raise RemoteProtocolError(f"malformed chunk-size line {quote(line)}")
+    # Leading zeros are valid (RFC 9112 §7.1) and add nothing to the size.
+    digits = match.group(1).lstrip(b"0") or b"0"
+    if len(digits) > MAX_CHUNK_SIZE_DIGITS:
+        raise RemoteProtocolError("chunk size is too large", 413)
+    return int(digits, 16)
+
+
+def read_chunk_data(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """The rest of a chunk whose data arrives in pieces."""
+    available = len(buffer)
+    if not available:
+        if parser._eof:
+            raise RemoteProtocolError("the peer closed the connection inside a chunk")
+        return False
+    remaining = parser._remaining
+    if available <= remaining:
+        data = bytes(buffer)
+        buffer.clear()
+    else:
+        data = bytes(buffer[:remaining])
+        del buffer[:remaining]
+        available = remaining
+    events.append(new_data(data))
+    parser._remaining = remaining - available
+    if parser._remaining:
+        return False
+    parser._state = CHUNK_END
+    return True
+
+
+def read_chunk_end(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """The CRLF after a chunk's data."""
+    if len(buffer) < 2:
+        if buffer and buffer[0] != 0x0D:
+            raise RemoteProtocolError("chunk data is not followed by CRLF")
+        if parser._eof:
+            raise RemoteProtocolError("the peer closed the connection inside a chunked body")
+        return False
+    if buffer[0] != 0x0D or buffer[1] != 0x0A:
+        raise RemoteProtocolError("chunk data is not followed by CRLF")
+    del buffer[:2]
+    parser._state = CHUNK_LINE
+    return True
+
+
+def read_trailers(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """The trailer section after the last chunk (RFC 9112 §7.1.2)."""
+    if buffer.startswith(_CRLF):
+        del buffer[:2]
+        return finish(parser, events, END_OF_MESSAGE)
+    limits = parser.limits
+    end = buffer.find(b"\r\n\r\n", parser._searched)
+    if end < 0:
+        if len(buffer) > limits.max_trailer_block + 4:
+            raise RemoteProtocolError("trailer section is larger than the limit", 431)
+        if buffer.find(b"\n\n", max(parser._searched - 1, 0)) >= 0 or buffer.startswith(b"\n"):
+            raise RemoteProtocolError("a line ends with a bare LF; HTTP/1.1 lines end with CRLF")
+        if parser._eof:
+            raise RemoteProtocolError("the peer closed the connection inside the trailers")
+        parser._searched = max(len(buffer) - 3, 0)
+        return False
+    parser._searched = 0
+    if end > limits.max_trailer_block:
+        raise RemoteProtocolError("trailer section is larger than the limit", 431)
+    block = bytes(buffer[:end])
+    del buffer[: end + 4]
+    lines = block.split(_CRLF)
+    check_octets(block, len(lines))
+    if end > limits.max_header_line:
+        check_line_lengths(lines, limits)
+    items, index = parse_fields(lines, limits)
+    return finish(parser, events, new_end_of_message(Headers._from_parser(items, index, lines)))
+
+
+def read_until_close(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """A response body that ends when the server closes (RFC 9112 §6.3 ¶8)."""
+    if buffer:
+        seen = parser._body_seen + len(buffer)
+        max_body = parser.limits.max_body
+        if max_body is not None and seen > max_body:
+            raise RemoteProtocolError(f"body is over the limit of {max_body} bytes", 413)
+        parser._body_seen = seen
+        events.append(new_data(bytes(buffer)))
+        buffer.clear()
+    if parser._eof:
+        finish(parser, events, END_OF_MESSAGE)
+        return True
+    return False
+
+
+def read_nothing(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """Paused or closed: the bytes wait, untouched."""
+    return False

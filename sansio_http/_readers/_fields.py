@@ -1,0 +1,117 @@
+"""Field lines (headers and trailers) from octets already checked."""
+
+from __future__ import annotations
+
+from itertools import repeat
+from typing import Final
+
+from .._abnf import FIELD_OCTETS, TCHARS_LOWER
+from .._errors import RemoteProtocolError, quote
+from .._limits import Limits
+
+_CRLF: Final = b"\r\n"
+_OWS: Final = b" \t"
+
+
+def check_octets(block: bytes, line_count: int) -> None:
+    """Only field octets and CRLF pairs: no NUL, bare CR or bare LF anywhere.
+
+    ``translate`` deletes every allowed octet in one C pass; what is left
+    must be exactly the CRLF of each line break.
+    """
+    if block.translate(None, FIELD_OCTETS) != _CRLF * (line_count - 1):
+        raise _bad_octet(block)
+
+
+def parse_fields(
+    lines: list[bytes], limits: Limits
+) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """Turn field lines into ``(lowered name, value)`` pairs and an index.
+
+    field-line = field-name ":" OWS field-value OWS     (RFC 9112 §5)
+
+    Names must be tokens, which also rejects whitespace before the colon
+    (RFC 9112 §5.1) and obs-fold continuation lines (RFC 9112 §5.2): both
+    put SP or HTAB into what would be the name. The index maps each name
+    to its last value; it has fewer entries than the pairs when a name
+    repeats.
+    """
+    if len(lines) > limits.max_header_count:
+        raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
+    # One comprehension over a C-level partition: measured on
+    # bench/parser.py case (b), 1.9x faster than a loop of partition,
+    # strip and two appends. ``strip()`` with no argument is safe: the
+    # octet check left SP and HTAB as the only whitespace in a line.
+    items = [
+        (name.lower(), value.strip())
+        for name, _, value in map(bytes.partition, lines, repeat(b":"))
+    ]
+    index = dict(items)
+    # Every distinct name at once: join them and delete the tchars.
+    if b"".join(index).translate(None, TCHARS_LOWER) or b"" in index:
+        raise _bad_field_line(lines)
+    # A line with no colon reads as a name with an empty value. Empty
+    # values and repeated names are rare: only then look line by line.
+    if (b"" in index.values() or len(index) != len(items)) and not all(
+        b":" in line for line in lines
+    ):
+        raise _bad_field_line(lines)
+    return items, index
+
+
+def check_line_lengths(lines: list[bytes], limits: Limits) -> None:
+    """431 for a field line over its limit."""
+    if max(map(len, lines), default=0) > limits.max_header_line:
+        raise RemoteProtocolError("a header field line is longer than the limit", 431)
+
+
+def single(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The one value of ``name``, refusing a field that must not repeat."""
+    values = [value for item_name, value in items if item_name == name]
+    if len(values) > 1:
+        raise RemoteProtocolError(f"more than one {name.decode()} header")
+    return values[0] if values else None
+
+
+def joined(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """A list-valued field's lines combined, as RFC 9110 §5.3 allows."""
+    values = [value for item_name, value in items if item_name == name]
+    return b", ".join(values) if values else None
+
+
+def list_elements(value: bytes) -> list[bytes]:
+    """The lowered, stripped, non-empty elements of a comma-separated list."""
+    elements = (element.strip(_OWS) for element in value.lower().split(b","))
+    return [element for element in elements if element]
+
+
+# --- diagnosis: cold paths that explain why bytes were refused ---------------
+
+
+def _bad_octet(block: bytes) -> RemoteProtocolError:
+    for position, octet in enumerate(block):
+        if octet == 0x0D and block[position + 1 : position + 2] != b"\n":
+            return RemoteProtocolError(f"bare CR in {quote(block[max(position - 20, 0) :])}")
+        if octet == 0x0A and block[position - 1 : position] != b"\r":
+            return RemoteProtocolError("a line ends with a bare LF; HTTP/1.1 lines end with CRLF")
+        if (octet < 0x20 and octet not in (0x09, 0x0D, 0x0A)) or octet == 0x7F:
+            return RemoteProtocolError(
+                f"control character {octet:#04x} in {quote(block[max(position - 20, 0) :])}"
+            )
+    return RemoteProtocolError("invalid octet in the message head")  # pragma: no cover
+
+
+def _bad_field_line(lines: list[bytes]) -> RemoteProtocolError:
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            return RemoteProtocolError(
+                f"obs-fold (a line starting with whitespace) is not accepted: {quote(line)}"
+            )
+        name, colon, _ = line.partition(b":")
+        if not colon:
+            return RemoteProtocolError(f"header line without a colon: {quote(line)}")
+        if name[-1:] in (b" ", b"\t"):
+            return RemoteProtocolError(f"whitespace before the colon in {quote(line)}")
+        if not name or name.lower().translate(None, TCHARS_LOWER):
+            return RemoteProtocolError(f"invalid header name in {quote(line)}")
+    return RemoteProtocolError("malformed header section")  # pragma: no cover

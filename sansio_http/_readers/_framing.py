@@ -1,0 +1,106 @@
+"""How long a body is, from the head that announces it (RFC 9112 §6)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._abnf import CONTENT_LENGTH_RE, MAX_LENGTH_DIGITS
+from .._errors import RemoteProtocolError, quote
+from ._fields import list_elements
+from ._parser import CHUNK_LINE, LENGTH, UNTIL_CLOSE, Parser
+
+#: Transfer codings RFC 9110 registers that this core does not decode. A
+#: request that applies one before ``chunked`` gets 501 (RFC 9112 §6.1).
+KNOWN_CODINGS: Final = frozenset({b"gzip", b"x-gzip", b"deflate", b"compress", b"x-compress"})
+
+
+def keep_alive(version: bytes, connection: bytes | None) -> bool:
+    """RFC 9112 §9.3: whether the connection persists after this message."""
+    if connection is None:
+        return version == b"1.1"
+    # The two values nearly every client sends, without building a list.
+    option = connection.lower()
+    if option == b"keep-alive":
+        return True
+    if option == b"close":
+        return False
+    options = list_elements(connection)
+    if b"close" in options:
+        return False
+    return version == b"1.1" or b"keep-alive" in options
+
+
+def start_request_coding(
+    parser: Parser, coding: bytes, length: bytes | None, version: bytes
+) -> None:
+    """Frame a request that has Transfer-Encoding (RFC 9112 §6.1, §6.3).
+
+    Only a final ``chunked`` frames a request; anything else leaves its
+    length unknowable, which is the opening request smuggling needs.
+    """
+    if version == b"1.0":
+        # RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means faulty framing.
+        raise RemoteProtocolError("Transfer-Encoding in an HTTP/1.0 request")
+    if length is not None:
+        raise RemoteProtocolError("both Transfer-Encoding and Content-Length")
+    codings = list_elements(coding)
+    if not codings or codings[-1] != b"chunked":
+        raise RemoteProtocolError(f"Transfer-Encoding {quote(coding)} does not end in chunked")
+    if b"chunked" in codings[:-1]:
+        raise RemoteProtocolError("chunked applied more than once")
+    if len(codings) > 1:
+        raise RemoteProtocolError(f"transfer coding {quote(codings[0])} is not implemented", 501)
+    parser._state = CHUNK_LINE
+    parser._body_seen = 0
+
+
+def start_response_coding(
+    parser: Parser, coding: bytes, length: bytes | None, version: bytes
+) -> None:
+    """Frame a response that has Transfer-Encoding (RFC 9112 §6.3 ¶4).
+
+    Chunked last: read the chunks (what the other codings did to the
+    content is left to the caller, who sees the header). Not chunked
+    last: the body runs until the server closes.
+    """
+    if version == b"1.0":
+        raise RemoteProtocolError("Transfer-Encoding in an HTTP/1.0 response")
+    if length is not None:
+        raise RemoteProtocolError("both Transfer-Encoding and Content-Length")
+    codings = list_elements(coding)
+    if codings.count(b"chunked") > 1 or (b"chunked" in codings and codings[-1] != b"chunked"):
+        raise RemoteProtocolError(f"invalid Transfer-Encoding {quote(coding)}")
+    if not all(element in KNOWN_CODINGS or element == b"chunked" for element in codings):
+        raise RemoteProtocolError(f"unknown transfer coding in {quote(coding)}", 501)
+    parser._body_seen = 0
+    if codings and codings[-1] == b"chunked":
+        parser._state = CHUNK_LINE
+    else:
+        parser.keep_alive = False
+        parser._state = UNTIL_CLOSE
+
+
+def start_length(parser: Parser, length: bytes) -> bool:
+    """Frame a body by Content-Length (RFC 9110 §8.6, RFC 9112 §6.3 ¶5).
+
+    Anything but plain digits is refused, including a list of repeated
+    values that RFC 9112 lets a recipient collapse: a front end that reads
+    the list differently is how requests get smuggled. Returns whether
+    there is a body to read.
+    """
+    if CONTENT_LENGTH_RE.fullmatch(length) is None:
+        raise RemoteProtocolError(f"invalid Content-Length {quote(length)}")
+    if len(length) > MAX_LENGTH_DIGITS:
+        # Leading zeros are valid (1*DIGIT) and add nothing to the size.
+        length = length.lstrip(b"0") or b"0"
+        if len(length) > MAX_LENGTH_DIGITS:
+            raise RemoteProtocolError("Content-Length is too large", 413)
+    size = int(length)
+    max_body = parser.limits.max_body
+    if max_body is not None and size > max_body:
+        raise RemoteProtocolError(f"body of {size} bytes is over the limit of {max_body}", 413)
+    if not size:
+        return False
+    parser._remaining = size
+    parser._state = LENGTH
+    return True

@@ -1,0 +1,262 @@
+"""Message heads: the start line and the header section, for both directions.
+
+A head is parsed in one piece once its blank line has arrived: find the
+terminator, check every octet at once, split the lines, build the fields
+in one comprehension. Until then each call only searches the bytes it
+has not searched before (``parser._searched``), so a head fed one byte
+per call costs about what it costs fed whole.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._abnf import (
+    ABSOLUTE_FORM_RE,
+    AUTHORITY_FORM_RE,
+    HOST_RE,
+    REQUEST_LINE_RE,
+    STATUS_LINE_RE,
+)
+from .._errors import RemoteProtocolError, quote
+from .._events import (
+    CONNECTION_CLOSED,
+    END_OF_MESSAGE,
+    Event,
+    InformationalResponse,
+    Response,
+    new_request,
+    new_response_head,
+)
+from .._headers import Headers
+from ._fields import check_line_lengths, check_octets, joined, parse_fields, single
+from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
+from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
+
+_CRLF: Final = b"\r\n"
+_VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
+
+
+def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
+    """The HEAD reader of a server: one request head, then its framing."""
+    lines = _take_head(parser, buffer, events)
+    if lines is None:
+        return False
+    request_line = lines[0]
+    match = REQUEST_LINE_RE.fullmatch(request_line)
+    if match is None:
+        raise _bad_request_line(request_line)
+    method, origin_target, other_target, major, minor = match.groups()
+    if major != b"1":
+        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+    # RFC 9110 §2.5: a higher 1.x minor version is handled as 1.1.
+    version = _VERSIONS.get(minor, b"1.1")
+    if origin_target is not None:
+        target = origin_target
+        if method == b"CONNECT":
+            raise RemoteProtocolError("CONNECT needs an authority-form target")
+    else:
+        target = _check_other_target(method, other_target)
+    del lines[0]
+    items, index = parse_fields(lines, parser.limits)
+    if len(index) == len(items):
+        host = index.get(b"host")
+        length = index.get(b"content-length")
+        coding = index.get(b"transfer-encoding")
+        connection = index.get(b"connection")
+        expect = index.get(b"expect")
+    else:
+        host = single(items, b"host")
+        length = single(items, b"content-length")
+        coding = joined(items, b"transfer-encoding")
+        connection = joined(items, b"connection")
+        expect = joined(items, b"expect")
+    # RFC 9112 §3.2: 400 for a missing Host in HTTP/1.1, a repeated one
+    # (``single``), or one whose value is not a valid authority.
+    if host is None:
+        if version == b"1.1":
+            raise RemoteProtocolError("an HTTP/1.1 request needs a Host header")
+    elif HOST_RE.fullmatch(host) is None:
+        raise RemoteProtocolError(f"invalid Host header {quote(host)}")
+    parser.http_version = version
+    parser.keep_alive = keep_alive(version, connection)
+    # RFC 9110 §10.1.1: an HTTP/1.0 request's 100-continue is ignored.
+    parser.expects_continue = (
+        expect is not None and version == b"1.1" and expect.lower() == b"100-continue"
+    )
+    # RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
+    parser.may_switch = method == b"CONNECT" or (b"upgrade" in index and version == b"1.1")
+    events.append(new_request(method, target, Headers._from_parser(items, index, lines), version))
+    if coding is not None:
+        start_request_coding(parser, coding, length, version)
+        return True
+    if length is not None and start_length(parser, length):
+        return True
+    return finish(parser, events, END_OF_MESSAGE)
+
+
+def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[Event]) -> bool:
+    """The HEAD reader of a client: 1xx heads, then a final response head.
+
+    The framing of a response depends on the request it answers (RFC 9112
+    §6.3): nothing after HEAD, 1xx, 204 and 304, a tunnel after a 2xx to
+    CONNECT.
+    """
+    lines = _take_head(parser, buffer, events)
+    if lines is None:
+        return False
+    status_line = lines[0]
+    match = STATUS_LINE_RE.fullmatch(status_line)
+    if match is None:
+        raise RemoteProtocolError(f"malformed status line {quote(status_line)}")
+    major, minor, code, reason = match.groups()
+    if major != b"1":
+        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+    version = _VERSIONS.get(minor, b"1.1")
+    status = int(code)
+    if status < 100:
+        raise RemoteProtocolError(f"invalid status code {status}")
+    del lines[0]
+    items, index = parse_fields(lines, parser.limits)
+    headers = Headers._from_parser(items, index, lines)
+    reason = reason or b""
+    methods = parser._methods
+    if status < 200:
+        events.append(new_response_head(InformationalResponse, status, headers, reason, version))
+        if status == 101:
+            # RFC 9110 §15.2.2: the bytes after a 101 belong to the new
+            # protocol; the request that asked for it is answered.
+            if methods:
+                methods.popleft()
+            parser.may_switch = True
+            parser._state = PAUSED
+            return False
+        return True
+    method = methods.popleft() if methods else b"GET"
+    events.append(new_response_head(Response, status, headers, reason, version))
+    if len(index) == len(items):
+        length = index.get(b"content-length")
+        coding = index.get(b"transfer-encoding")
+        connection = index.get(b"connection")
+    else:
+        length = single(items, b"content-length")
+        coding = joined(items, b"transfer-encoding")
+        connection = joined(items, b"connection")
+    parser.http_version = version
+    parser.keep_alive = keep_alive(version, connection)
+    parser.expects_continue = False
+    parser.may_switch = method == b"CONNECT" and status < 300
+    if method == b"HEAD" or status == 204 or status == 304:
+        return finish(parser, events, END_OF_MESSAGE)
+    if parser.may_switch:
+        parser._state = PAUSED
+        events.append(END_OF_MESSAGE)
+        return False
+    if coding is not None:
+        start_response_coding(parser, coding, length, version)
+        return True
+    if length is not None:
+        if start_length(parser, length):
+            return True
+        return finish(parser, events, END_OF_MESSAGE)
+    parser.keep_alive = False
+    parser._state = UNTIL_CLOSE
+    return True
+
+
+def _take_head(parser: Parser, buffer: bytearray, events: list[Event]) -> list[bytes] | None:
+    """Cut a complete head off ``buffer`` and split it into checked lines.
+
+    ``None`` means there is no complete head yet (or the input ended
+    cleanly, which appends ``ConnectionClosed``).
+    """
+    searched = parser._searched
+    if not searched:
+        if not buffer:
+            if parser._eof:
+                parser._state = CLOSED
+                events.append(CONNECTION_CLOSED)
+            return None
+        # RFC 9112 §2.2: a server SHOULD ignore empty lines before a
+        # request line. They are dropped as they come, so never pile up.
+        while buffer.startswith(_CRLF):
+            del buffer[:2]
+    end = buffer.find(b"\r\n\r\n", searched)
+    if end < 0:
+        size = len(buffer)
+        # A LF LF pair ends the head for a lenient reader but not for us:
+        # say so now rather than wait for a CRLF CRLF that may never come.
+        if buffer.find(b"\n\n", searched - 1 if searched else 0) >= 0:
+            raise RemoteProtocolError("a line ends with a bare LF; HTTP/1.1 lines end with CRLF")
+        # The size checks only run when they can fail.
+        if size > parser._fast_limit or parser._eof:
+            _check_partial_head(parser, buffer, events)
+        # Keep the last three bytes: they may begin the CRLF CRLF.
+        parser._searched = size - 3 if size > 3 else 0
+        return None
+    parser._searched = 0
+    parser._line_end = -1
+    head = bytes(buffer[:end])
+    del buffer[: end + 4]
+    lines = head.split(_CRLF)
+    check_octets(head, len(lines))
+    if end > parser._fast_limit:
+        _check_head_sizes(parser, lines, end)
+    return lines
+
+
+def _check_head_sizes(parser: Parser, lines: list[bytes], end: int) -> None:
+    """414/431 for a complete head that breaks a size limit."""
+    limits = parser.limits
+    if len(lines[0]) > limits.max_request_line:
+        raise RemoteProtocolError(*parser._start_line_too_long)
+    if end - len(lines[0]) > limits.max_header_block:
+        raise RemoteProtocolError("header section is larger than the limit", 431)
+    check_line_lengths(lines[1:], limits)
+
+
+def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) -> None:
+    """Fail early on an incomplete head that can already be refused."""
+    # Only a head still incomplete was cut off by the close: a message
+    # this call completed is handed out, and the half head after it fails
+    # on the next call.
+    if parser._eof and buffer and not events:
+        raise RemoteProtocolError("the peer closed the connection in the middle of a head")
+    limits = parser.limits
+    size = len(buffer)
+    if size <= limits.max_request_line:
+        return
+    line_end = parser._line_end
+    if line_end < 0:
+        line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
+        if line_end < 0:
+            # One byte past the limit may be the CR of a line exactly at it.
+            if size <= limits.max_request_line + 1:
+                return
+            raise RemoteProtocolError(*parser._start_line_too_long)
+        parser._line_end = line_end
+    if size - line_end > limits.max_header_block + 4:
+        raise RemoteProtocolError("header section is larger than the limit", 431)
+
+
+def _check_other_target(method: bytes, target: bytes) -> bytes:
+    """Validate a target that is not origin-form, by the method's rules.
+
+    RFC 9112 §3.2.3: authority-form is for CONNECT only; §3.2.4:
+    asterisk-form is for OPTIONS only; §3.2.2: otherwise absolute-form.
+    """
+    if method == b"CONNECT":
+        if AUTHORITY_FORM_RE.fullmatch(target) is None:
+            raise RemoteProtocolError(f"invalid CONNECT target {quote(target)}")
+    elif target == b"*":
+        if method != b"OPTIONS":
+            raise RemoteProtocolError("the asterisk target is only for OPTIONS")
+    elif target[:1] == b"/" or ABSOLUTE_FORM_RE.fullmatch(target) is None:
+        raise RemoteProtocolError(f"invalid request target {quote(target)}")
+    return target
+
+
+def _bad_request_line(line: bytes) -> RemoteProtocolError:
+    if line[:1] in (b" ", b"\t") or b"  " in line:
+        return RemoteProtocolError(f"extra whitespace in the request line {quote(line)}")
+    return RemoteProtocolError(f"malformed request line {quote(line)}")

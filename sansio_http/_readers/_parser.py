@@ -1,0 +1,150 @@
+"""The reading state both directions share, and the reader states."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any, ClassVar, Final
+
+from .._errors import RemoteProtocolError
+from .._events import Event
+from .._limits import Limits
+
+# Reader states.
+HEAD: Final = 0
+LENGTH: Final = 1
+CHUNK_LINE: Final = 2
+CHUNK_DATA: Final = 3
+CHUNK_END: Final = 4
+TRAILERS: Final = 5
+UNTIL_CLOSE: Final = 6
+#: After a message that may switch protocols (CONNECT, Upgrade, a 101 or
+#: a 2xx to CONNECT): the bytes that follow are not HTTP/1.1 any more, or
+#: not yet known to be, so nothing reads them until ``resume()``.
+PAUSED: Final = 7
+CLOSED: Final = 8
+ERROR: Final = 9
+
+Reader = Callable[[Any, bytearray, list[Event]], bool]
+
+
+class Parser:
+    """Reading state shared by both directions; see the two subclasses."""
+
+    __slots__ = (
+        "_body_seen",
+        "_eof",
+        "_error",
+        "_fast_limit",
+        "_line_end",
+        "_remaining",
+        "_searched",
+        "_state",
+        "expects_continue",
+        "http_version",
+        "keep_alive",
+        "limits",
+        "may_switch",
+        "pause_after_message",
+    )
+
+    #: The reader of each state; each subclass reads its own kind of head.
+    _readers: ClassVar[dict[int, Reader]]
+    #: What a start line over ``max_request_line`` gets: (message, status).
+    _start_line_too_long: ClassVar[tuple[str, int]]
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits = limits if limits is not None else Limits()
+        # A head no longer than every head limit cannot break any of them:
+        # one comparison clears the common case (see head.take_head).
+        self._fast_limit = min(
+            limits.max_request_line, limits.max_header_line, limits.max_header_block
+        )
+        self._state = HEAD
+        self._remaining = 0
+        # How far the current search for a terminator got: the next call
+        # searches only bytes it has not seen (linear cost, see _head).
+        self._searched = 0
+        # Where the request line ends, once a long partial head needed it.
+        self._line_end = -1
+        self._body_seen = 0
+        self._eof = False
+        self._error: RemoteProtocolError | None = None
+        #: Set by the embedder: stop after each complete message, so the
+        #: next one is read only when asked (a server answers in order).
+        self.pause_after_message = False
+        #: What the head of the message being read said, for the
+        #: ``Connection``: framing aside, the few facts it acts on.
+        self.keep_alive = True
+        self.expects_continue = False
+        self.may_switch = False
+        self.http_version = b"1.1"
+
+    def feed_eof(self) -> None:
+        """Note that the peer closed: the next ``parse_into`` ends the input.
+
+        At a message boundary that yields ``ConnectionClosed``; a body read
+        until close ends with ``EndOfMessage``; anything else half-read is
+        a ``RemoteProtocolError``.
+        """
+        self._eof = True
+
+    def resume(self) -> None:
+        """Read HTTP/1.1 again after a message that might have switched.
+
+        Call it when the protocol switch was refused (the server did not
+        answer 101 or 2xx to CONNECT). The refusal may come before the
+        request's body has all arrived; the message then ends as an
+        ordinary one, without pausing.
+        """
+        self.may_switch = False
+        if self._state == PAUSED:
+            self._state = HEAD
+
+    @property
+    def at_message_boundary(self) -> bool:
+        """Whether no message is partly read (bytes of a head may be buffered)."""
+        return self._state in (HEAD, PAUSED, CLOSED)
+
+    @property
+    def paused(self) -> bool:
+        """Whether reading stopped after a message that may switch protocols."""
+        return self._state == PAUSED
+
+
+class RequestParser(Parser):
+    """The reading state of a server: requests, one after another."""
+
+    __slots__ = ()
+    _start_line_too_long = ("request line is longer than the limit", 414)
+
+
+class ResponseParser(Parser):
+    """The reading state of a client: responses, matched to requests.
+
+    A response's framing depends on the request it answers (no body for
+    HEAD; a tunnel after a 2xx to CONNECT), so the client calls
+    ``expect_response_to(method)`` for each request it sends, in order.
+    A response that arrives with no method queued is read as one to GET.
+    """
+
+    __slots__ = ("_methods",)
+    _start_line_too_long = ("status line is longer than the limit", 400)
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        super().__init__(limits)
+        self._methods: deque[bytes] = deque()
+
+    def expect_response_to(self, method: bytes) -> None:
+        """Queue the method of a request sent, to frame its response."""
+        self._methods.append(method)
+
+
+def finish(parser: Parser, events: list[Event], end: Event) -> bool:
+    """End the current message; say whether to read on in this call."""
+    events.append(end)
+    if parser.may_switch:
+        parser._state = PAUSED
+        return False
+    parser._state = HEAD
+    return not parser.pause_after_message
