@@ -11,7 +11,7 @@ share the machine's noise, and the median over rounds is printed, with ratios
 Nothing caches results: each pass looks up every route of the table once, and
 our router has no result cache to flatter.
 
-    .venv/bin/python bench/router.py            # about a minute
+    .venv/bin/python bench/router.py            # about 20 seconds
     .venv/bin/python bench/router.py --quick    # a few seconds, for a smoke run
 """
 
@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 ROUTES = REPO.parent / "shared" / "routes"
 # Run as a script, sys.path[0] is bench/, where this very file would shadow
 # the router package: look in the repository instead.
-sys.path[0] = str(REPO)
+if Path(sys.path[0]).resolve() == REPO / "bench":
+    sys.path[0] = str(REPO)
 
 import falcon.routing  # noqa: E402
 import starlette.routing  # noqa: E402

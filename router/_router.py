@@ -27,7 +27,7 @@ CONVERTER_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Router:
-    """Maps route templates to handlers; see README-router.md for the rules.
+    """Maps route templates to handlers; the Routing section of README.md has the rules.
 
     ``converters`` registers converters by name, as ``register_converter``
     does, before any route is added.

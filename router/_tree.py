@@ -31,7 +31,13 @@ from typing import Final
 from router._converters import MISS, Parser, StringConverter
 from router._errors import DuplicateRoute, shown
 from router._route import Match, Route
-from router._template import Parameter, Template, canonical_segment, decode_segment
+from router._template import (
+    PATH_CONVERTER,
+    Parameter,
+    Template,
+    canonical_segment,
+    decode_segment,
+)
 
 #: ``match(method, path)``: the best route that takes both, as a Match, or
 #: the exception that says why there is none.
@@ -91,11 +97,12 @@ class Leaf:
 class _ParameterEdge:
     """A parameter child of a node: the converter that guards it, and where it leads."""
 
-    __slots__ = ("converter_name", "exact_type", "node", "parse", "sort_key")
+    __slots__ = ("converter_name", "node", "parse", "plain", "sort_key")
 
     def __init__(self, parameter: Parameter) -> None:
         self.converter_name = parameter.converter_name
-        self.exact_type = type(parameter.converter)
+        #: A plain {name}: any non-empty segment, as it is.
+        self.plain = type(parameter.converter) is StringConverter
         self.parse: Parser = parameter.parse
         self.sort_key = (parameter.converter.weight, parameter.converter_name)
         self.node = Node()
@@ -150,7 +157,7 @@ class Tree:
             if isinstance(segment, str):
                 node = node.static.setdefault(segment, Node())
                 continue
-            if segment.converter_name == "path":
+            if segment.converter_name == PATH_CONVERTER:
                 node.catchall = leaf
                 return leaf
             for edge in node.parameters:
@@ -343,7 +350,7 @@ class _Compiler:
         self,
         node: Node,
         depth: int,
-        scope: list[tuple[str, str]],
+        scope: list[str],
         lines: list[str],
         indent: int,
         length: int | None,
@@ -351,9 +358,8 @@ class _Compiler:
         """Write the code that tries the subtree under ``node`` for
         ``segs[depth:]``; it returns a Match or falls through.
 
-        ``scope`` holds, per parameter so far, the variable that carries it
-        and the expression that makes its value from that variable.
-        ``length`` is the number of segments, or ``None`` for any length past
+        ``scope`` names the variable that holds each parameter's value so
+        far. ``length`` is the number of segments, or ``None`` for any length past
         the longest template, which only a ``{name:path}`` can take.
         """
         pad = "    " * indent
@@ -361,8 +367,6 @@ class _Compiler:
             assert node.leaf is not None
             self._leaf(node.leaf, scope, lines, indent)
             return
-        if length is None:
-            lines.append(f"{pad}s{depth} = segs[{depth}]")
         segment = f"s{depth}"
         # The static children that can end at this length, those with the
         # most routes first; bench/router.py: a chain of == beats a dict up
@@ -372,6 +376,9 @@ class _Compiler:
             for key, child in sorted(node.static.items())
             if self.reach[id(child)].takes(length)
         ]
+        edges = [edge for edge in node.parameters if self.reach[id(edge.node)].takes(length)]
+        if length is None and (children or edges):
+            lines.append(f"{pad}{segment} = segs[{depth}]")
         if len(children) > MAX_CHAINED_SIBLINGS:
             numbers = {key: number for number, (key, _) in enumerate(children, 1)}
             lines.append(f"{pad}k{depth} = {self._constant('T', numbers)}.get({segment}, 0)")
@@ -383,25 +390,21 @@ class _Compiler:
                 keyword = "elif" if position else "if"
                 lines.append(f"{pad}{keyword} {segment} == {key!r}:")
                 self._node(child, depth + 1, scope, lines, indent + 1, length)
-        for edge in node.parameters:
-            if not self.reach[id(edge.node)].takes(length):
-                continue
-            if edge.exact_type is StringConverter:
+        for edge in edges:
+            if edge.plain:
                 # The fast path sees no "%", so the raw segment is the value.
-                condition, variable, expression = segment, segment, segment
+                variable = condition = segment
             else:
-                parser = self._constant("P", edge.parse)
-                variable = expression = f"v{depth}"
-                lines.append(f"{pad}{variable} = {parser}({segment})")
+                variable = f"v{depth}"
+                lines.append(f"{pad}{variable} = {self._constant('P', edge.parse)}({segment})")
                 condition = f"{variable} is not MISS"
             lines.append(f"{pad}if {condition}:")
-            inner = [*scope, (variable, expression)]
-            self._node(edge.node, depth + 1, inner, lines, indent + 1, length)
+            self._node(edge.node, depth + 1, [*scope, variable], lines, indent + 1, length)
         if node.catchall is not None:
             rest = f"rest{depth}"
             lines.append(f"{pad}{rest} = '/'.join(segs[{depth}:])")
             lines.append(f"{pad}if {rest}:")
-            self._leaf(node.catchall, [*scope, (rest, rest)], lines, indent + 1)
+            self._leaf(node.catchall, [*scope, rest], lines, indent + 1)
 
     def _bisect(
         self,
@@ -409,7 +412,7 @@ class _Compiler:
         first: int,
         last: int,
         depth: int,
-        scope: list[tuple[str, str]],
+        scope: list[str],
         lines: list[str],
         indent: int,
         length: int | None,
@@ -431,9 +434,7 @@ class _Compiler:
         lines.append(f"{pad}else:")
         self._bisect(children, middle, last, depth, scope, lines, indent + 1, length)
 
-    def _leaf(
-        self, leaf: Leaf, scope: list[tuple[str, str]], lines: list[str], indent: int
-    ) -> None:
+    def _leaf(self, leaf: Leaf, scope: list[str], lines: list[str], indent: int) -> None:
         """Write the code that returns a Match if the leaf takes the method."""
         pad = "    " * indent
         if leaf.any is not None:
@@ -464,7 +465,7 @@ class _Compiler:
     def _build(
         self,
         route: Route | None,
-        scope: list[tuple[str, str]],
+        scope: list[str],
         lines: list[str],
         indent: int,
         names: tuple[str, ...] = (),
@@ -480,9 +481,7 @@ class _Compiler:
             handler_value = self._constant("H", route.handler)
         else:
             route_value, handler_value = "r", "r.handler"
-        items = ", ".join(
-            f"{name!r}: {expression}" for name, (_, expression) in zip(names, scope, strict=True)
-        )
+        items = ", ".join(f"{name!r}: {value}" for name, value in zip(names, scope, strict=True))
         lines += [
             # Match has no __init__: calling the bare class and filling its
             # slots skips a Python frame. bench/router.py: 5% on github.txt.

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from router import Converter, DuplicateRoute, MethodNotAllowed, NotFound, Route, Router
-from router._tree import MAX_CHAINED_ROUTES, MAX_CHAINED_SIBLINGS, Leaf
+from router import Converter, DuplicateRoute, Match, MethodNotAllowed, NotFound, Route, Router
+from router._tree import MAX_CHAINED_ROUTES, MAX_CHAINED_SIBLINGS, Leaf, compile_matcher
 
-from . import strategies
+from . import reference, strategies
 
 
 def handler() -> None:
@@ -41,6 +41,19 @@ def compiled(router: Router, method: str, path: str) -> object:
     except NotFound as error:
         return ("404", error.redirect_to)
     return (found.route, found.params)
+
+
+class Walked(Exception):
+    """The compiled matcher handed a lookup to the walk."""
+
+
+def refuse(method: str, path: str) -> Match:
+    raise Walked(path)
+
+
+def hit(router: Router, method: str, path: str) -> Match:
+    """Match with the compiled code alone."""
+    return compile_matcher(router._tree, refuse)(method, path)
 
 
 class TestLeaf:
@@ -86,7 +99,8 @@ class TestLeaf:
 
 
 class TestCompiled:
-    """Shapes of trees that the compiler writes special code for."""
+    """Shapes of trees that the compiler writes special code for; hits must
+    be answered by the compiled code alone, without the walk."""
 
     def test_a_node_with_many_static_children_dispatches_through_a_dict(self):
         router = Router()
@@ -94,25 +108,25 @@ class TestCompiled:
         routes = [router.add_route(f"/{n}/{{x}}", handler) for n in range(count)]
         fallback = router.add_route("/{a}/{b}", handler)
         for number, expected in enumerate(routes):
-            found = router.match("GET", f"/{number}/y")
+            found = hit(router, "GET", f"/{number}/y")
             assert found.route is expected
             assert found.params == {"x": "y"}
-        assert router.match("GET", f"/{count}/y").route is fallback
+        assert hit(router, "GET", f"/{count}/y").route is fallback
 
     def test_a_backtrack_out_of_a_dict_dispatched_child(self):
         router = Router()
         for n in range(MAX_CHAINED_SIBLINGS + 2):
             router.add_route(f"/{n}/static", handler)
         fallback = router.add_route("/{a}/{b}", handler)
-        assert router.match("GET", "/3/other").route is fallback
+        assert hit(router, "GET", "/3/other").route is fallback
 
     def test_catchall_paths_longer_than_any_template(self):
         router = Router()
         deep = router.add_route("/a/b/c/{rest:path}", handler)
         short = router.add_route("/{x}", handler)
-        assert router.match("GET", "/a/b/c/1/2/3/4/5/6/7").params == {"rest": "1/2/3/4/5/6/7"}
-        assert router.match("GET", "/a/b/c/d").route is deep
-        assert router.match("GET", "/a").route is short
+        assert hit(router, "GET", "/a/b/c/1/2/3/4/5/6/7").params == {"rest": "1/2/3/4/5/6/7"}
+        assert hit(router, "GET", "/a/b/c/d").route is deep
+        assert hit(router, "GET", "/a").route is short
         for path in ("/a/b", "/a/b/c", "/a/b/c/", "/"):
             with pytest.raises(NotFound):
                 router.match("GET", path)
@@ -120,10 +134,10 @@ class TestCompiled:
     def test_a_catchall_alone_at_the_root(self):
         router = Router()
         everything = router.add_route("/{rest:path}", handler)
-        assert router.match("GET", "/x").params == {"rest": "x"}
-        assert router.match("GET", "/x/").params == {"rest": "x/"}
-        assert router.match("GET", "//").params == {"rest": "/"}
-        assert router.match("GET", "/a/b/c/d/e/f/g/h/i/j").route is everything
+        assert hit(router, "GET", "/x").params == {"rest": "x"}
+        assert hit(router, "GET", "/x/").params == {"rest": "x/"}
+        assert hit(router, "GET", "//").params == {"rest": "/"}
+        assert hit(router, "GET", "/a/b/c/d/e/f/g/h/i/j").route is everything
         with pytest.raises(NotFound):
             router.match("GET", "/")
 
@@ -134,7 +148,7 @@ class TestCompiled:
         router.add_route("/users/{id:int}", handler)
         name = router.add_route("/users/{name}", handler)
         digits = "9" * (sys.get_int_max_str_digits() + 1)
-        assert router.match("GET", f"/users/{digits}").route is name
+        assert hit(router, "GET", f"/users/{digits}").route is name
 
     def test_a_leaf_with_many_routes_uses_a_dict_of_methods(self):
         router = Router()
@@ -142,10 +156,10 @@ class TestCompiled:
         assert len(methods) > MAX_CHAINED_ROUTES
         routes = {m: router.add_route(f"/items/{{id_{m}}}", handler, methods=[m]) for m in methods}
         for method, expected in routes.items():
-            found = router.match(method, "/items/7")
+            found = hit(router, method, "/items/7")
             assert found.route is expected
             assert found.params == {f"id_{method}": "7"}
-        assert router.match("HEAD", "/items/7").route is routes["GET"]
+        assert hit(router, "HEAD", "/items/7").route is routes["GET"]
         with pytest.raises(MethodNotAllowed):
             router.match("OPTIONS", "/items/7")
 
@@ -153,10 +167,10 @@ class TestCompiled:
         router = Router()
         by_id = router.add_route("/users/{id}", handler, methods=["GET"])
         by_name = router.add_route("/users/{name}", handler, methods=["POST"])
-        assert router.match("GET", "/users/a").params == {"id": "a"}
-        assert router.match("POST", "/users/a").params == {"name": "a"}
-        assert router.match("HEAD", "/users/a").route is by_id
-        assert router.match("POST", "/users/a").route is by_name
+        assert hit(router, "GET", "/users/a").params == {"id": "a"}
+        assert hit(router, "POST", "/users/a").params == {"name": "a"}
+        assert hit(router, "HEAD", "/users/a").route is by_id
+        assert hit(router, "POST", "/users/a").route is by_name
 
     def test_custom_converters_run_in_the_compiled_code(self):
         class Even(Converter):
@@ -170,9 +184,9 @@ class TestCompiled:
         router = Router(converters={"even": Even()})
         even = router.add_route("/n/{n:even}", handler)
         other = router.add_route("/n/{n:int}", handler)
-        assert router.match("GET", "/n/4").route is even
-        assert router.match("GET", "/n/4").params == {"n": 4}
-        assert router.match("GET", "/n/5").route is other
+        assert hit(router, "GET", "/n/4").route is even
+        assert hit(router, "GET", "/n/4").params == {"n": 4}
+        assert hit(router, "GET", "/n/5").route is other
 
     def test_an_empty_router_finds_nothing(self):
         with pytest.raises(NotFound):
@@ -201,6 +215,32 @@ def test_the_compiled_matcher_and_the_walk_agree(specs, paths, method):
             continue
     for path in paths:
         assert compiled(router, method, path) == walk(router, method, path), path
+
+
+@given(
+    specs=strategies.route_specs(),
+    paths=st.lists(strategies.raw_paths, min_size=1, max_size=8),
+    method=strategies.methods,
+)
+def test_the_compiled_matcher_answers_every_hit_without_the_walk(specs, paths, method):
+    """The walk is for paths with "%" and for misses: a path without "%"
+    that some route takes must be answered by the compiled code alone."""
+    router = Router()
+    added = []
+    for spec in specs:
+        try:
+            added.append(router.add_route(spec.template, handler, methods=spec.methods))
+        except DuplicateRoute:
+            continue
+    matcher = compile_matcher(router._tree, refuse)
+    for path in paths:
+        for candidate in (path, path + "/", path + "/x/y/z"):
+            expected = reference.resolve(added, method, candidate)
+            if "%" in candidate or not isinstance(expected, reference.Found):
+                continue
+            found = matcher(method, candidate)
+            assert found.route is expected.route
+            assert found.params == expected.params
 
 
 def test_candidates_come_best_first():
