@@ -16,7 +16,8 @@ class Route:
 
     ``methods`` is a frozenset of upper-case method names, or ``None`` when
     the route takes every method. It holds what was asked for: HEAD is not
-    added to it even though a GET route also answers HEAD.
+    added to it even though a GET route also answers HEAD. ``parsed`` is the
+    template as the router parsed it. Only the router makes routes.
     """
 
     __slots__ = ("handler", "methods", "name", "parsed")
