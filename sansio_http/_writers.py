@@ -141,13 +141,16 @@ def response_framing(
         or (request_method == b"CONNECT" and status < 300)
     ):
         return NO_BODY, 0, b""
+    # RFC 9112 §6.1: chunked is for HTTP/1.1 at both ends; a recipient
+    # treats an HTTP/1.0 message with Transfer-Encoding as badly framed.
+    http_1_0 = peer_http_version == b"1.0" or event.http_version == b"1.0"
     if coding is not None:
-        if peer_http_version == b"1.0":
-            raise LocalProtocolError("Transfer-Encoding in a response to HTTP/1.0")
+        if http_1_0:
+            raise LocalProtocolError("Transfer-Encoding in an HTTP/1.0 response or to HTTP/1.0")
         return CHUNKED, 0, b""
     if length is not None:
         return LENGTH, int(length), b""
-    if peer_http_version == b"1.0":
+    if http_1_0:
         return UNTIL_CLOSE, 0, b""
     return CHUNKED, 0, b"Transfer-Encoding: chunked\r\n"
 

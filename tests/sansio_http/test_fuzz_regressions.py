@@ -1,0 +1,59 @@
+"""Inputs the fuzz targets (fuzz/targets.py) found, kept as tests once fixed.
+
+Each test names the target that found it; fuzz/README.md lists them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sansio_http import (
+    SERVER,
+    Connection,
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    LocalProtocolError,
+    Response,
+    ResponseParser,
+    ResponseWriter,
+    parse_into,
+    serialize,
+)
+
+
+def test_an_http_1_0_response_is_never_framed_as_chunked() -> None:
+    """RFC 9112 §6.1: a recipient treats an HTTP/1.0 message that carries
+    Transfer-Encoding as badly framed, so a Response event that says
+    HTTP/1.0 ends by closing, even to an HTTP/1.1 peer; our own parser
+    refused what the writer produced (found by round_trip)."""
+    writer = ResponseWriter()
+    head = serialize(Response(200, http_version="1.0"), writer)
+    assert head == b"HTTP/1.0 200 OK\r\n\r\n"
+    assert writer.closes_connection
+    wire = head + serialize(Data(b"hello"), writer) + serialize(EndOfMessage(), writer)
+    parser = ResponseParser()
+    parser.feed_eof()
+    events = parse_into(parser, bytearray(wire))
+    assert events[1:] == [Data(b"hello"), EndOfMessage(), ConnectionClosed()]
+
+
+def test_transfer_encoding_in_an_http_1_0_response_is_refused() -> None:
+    """RFC 9112 §6.1: Transfer-Encoding is HTTP/1.1; whoever the peer is,
+    an HTTP/1.0 response must not carry it (found by round_trip)."""
+    with pytest.raises(LocalProtocolError):
+        serialize(
+            Response(200, [("Transfer-Encoding", "chunked")], http_version="1.0"), ResponseWriter()
+        )
+
+
+def test_a_server_sending_an_http_1_0_response_closes() -> None:
+    """The Connection follows the writer: a body that ends at close
+    announces ``Connection: close`` and ends the connection."""
+    conn = Connection(SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    data = conn.send(Response(200, http_version="1.0"))
+    assert data == b"HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n"
+    conn.send(Data(b"x"))
+    conn.send(EndOfMessage())
+    assert not conn.keep_alive
