@@ -40,12 +40,10 @@ class Fixed(asyncio.Protocol):
             self.transport.write(RESPONSE * count)
 
 
-async def serve(port: int) -> None:
+async def start(port: int) -> asyncio.AbstractServer:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(Fixed, "127.0.0.1", port, backlog=2048)
-    async with server:
-        await server.serve_forever()
+    return await loop.create_server(Fixed, "127.0.0.1", port, backlog=2048)
 
 
 if __name__ == "__main__":
-    run_server(serve)
+    run_server(start)

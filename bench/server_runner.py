@@ -1,16 +1,19 @@
-"""What the benchmark's stand-alone servers share: ``--port``, ``--loop``, run until SIGINT."""
+"""What the benchmark's stand-alone servers share: ``--port``, ``--loop``, run until a signal."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-from collections.abc import Callable, Coroutine
-from typing import Any
+import signal
+from collections.abc import Awaitable, Callable
 
 
-def run_server(serve: Callable[[int], Coroutine[Any, Any, None]]) -> None:
-    """Parse ``--port`` and ``--loop``, then run ``serve(port)`` on that loop."""
+def run_server(start: Callable[[int], Awaitable[asyncio.AbstractServer]]) -> None:
+    """Parse ``--port`` and ``--loop``, serve what ``start(port)`` binds until SIGINT/SIGTERM.
+
+    The signals go through ``add_signal_handler``: left to KeyboardInterrupt,
+    a server on uvloop could outlive the benchmark that started it.
+    """
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
@@ -20,5 +23,15 @@ def run_server(serve: Callable[[int], Coroutine[Any, Any, None]]) -> None:
         import uvloop
 
         factory = uvloop.new_event_loop
-    with asyncio.Runner(loop_factory=factory) as runner, contextlib.suppress(KeyboardInterrupt):
-        runner.run(serve(args.port))
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        server = await start(args.port)
+        await stop.wait()
+        server.close()
+
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(serve())

@@ -68,11 +68,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         writer.close()
 
 
-async def serve(port: int) -> None:
-    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=2048)
-    async with server:
-        await server.serve_forever()
+async def start(port: int) -> asyncio.AbstractServer:
+    return await asyncio.start_server(handle, "127.0.0.1", port, backlog=2048)
 
 
 if __name__ == "__main__":
-    run_server(serve)
+    run_server(start)
