@@ -530,8 +530,15 @@ class HTTPConnection(asyncio.Protocol):
             self._got_bytes = False
             events = conn.next_events()
             if not events:
-                self._phase = _IDLE
-                self.deadline = clock() + server.timeouts.keep_alive
+                if self._inbox:
+                    # Bytes of the next request came while this one ran: it
+                    # is not idle, and a graceful shutdown must answer it.
+                    self._phase = _HEAD
+                    self._got_bytes = True
+                    self.deadline = clock() + server.timeouts.head
+                else:
+                    self._phase = _IDLE
+                    self.deadline = clock() + server.timeouts.keep_alive
 
     def _received_body(self, events: list[Event]) -> bytes:
         """The body bytes that came with the head: all of it, in the common case."""

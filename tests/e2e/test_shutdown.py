@@ -93,3 +93,25 @@ async def test_grace_period_over_closes_what_is_left():
     finally:
         gate.set()
         server.abort()
+
+
+async def test_a_request_that_arrived_during_the_last_one_is_answered():
+    """Shutdown closes idle connections only: bytes already received are a request in flight."""
+    router, gate, entered = gated_router()
+    server = await start(router)
+    try:
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            await until(lambda: entered)
+            await raw.send(b"GET /fast HTTP/1.1\r\nHost: t\r\n\r\n")
+            (connection,) = server.connections
+            await until(lambda: connection._inbox)
+            gate.set()
+            await until(lambda: not connection._inbox)
+            shutdown = asyncio.create_task(server.shutdown(grace_period=STEP))
+            assert (await raw.read_response()).body == b"done"
+            assert (await raw.read_response()).body == b"fast"
+            assert await raw.at_eof()
+            await asyncio.wait_for(shutdown, STEP)
+    finally:
+        server.abort()
