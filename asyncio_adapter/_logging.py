@@ -40,10 +40,11 @@ def log_access(
     duration: float,
 ) -> None:
     """Write one access log line: client, request line, status, bytes, duration."""
+    # The host may come from X-Forwarded-For (--proxy-headers): escape it too.
     address = f"{client[0]}:{client[1]}" if client is not None else "-"
     access_logger.info(
         '%s - "%s %s HTTP/%s" %d %d %.2fms',
-        address,
+        escape_control(address),
         escape_control(method),
         escape_control(target),
         escape_control(http_version),

@@ -26,9 +26,11 @@ def test_access_line_has_client_request_status_bytes_duration(caplog):
     with caplog.at_level(logging.INFO, logger="asyncio_adapter.access"):
         log_access(("127.0.0.1", 4242), "GET", "/x\ny", "1.1", 200, 12, 0.0015)
         log_access(None, "POST", "/", "1.0", 500, 0, 0.0)
-    first, second = (record.getMessage() for record in caplog.records)
+        log_access(("\x1bforged", 0), "GET", "/", "1.1", 200, 0, 0.0)
+    first, second, third = (record.getMessage() for record in caplog.records)
     assert first == '127.0.0.1:4242 - "GET /x\\x0ay HTTP/1.1" 200 12 1.50ms'
     assert second == '- - "POST / HTTP/1.0" 500 0 0.00ms'
+    assert third.startswith("\\x1bforged:0 - ")
 
 
 def test_configure_logging_sets_the_package_level():
