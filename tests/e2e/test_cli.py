@@ -34,19 +34,22 @@ class ServerProcess:
         self.lines = []
         self.base = None
 
-    def wait_ready(self):
+    def wait_for(self, pattern):
+        """Read stderr lines until one matches ``pattern``; return the match."""
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             line = self.process.stderr.readline()
             if not line:
                 break
             self.lines.append(line)
-            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", line)
+            found = re.search(pattern, line)
             if found:
-                self.base = found.group(1)
-                return
+                return found
         self.stop()
-        raise AssertionError("server did not start:\n" + "".join(self.lines))
+        raise AssertionError(f"no line matching {pattern!r}:\n" + "".join(self.lines))
+
+    def wait_ready(self):
+        self.base = self.wait_for(r"Serving on (http://127\.0\.0\.1:\d+)").group(1)
 
     def finish(self, sig=None):
         if sig is not None:
@@ -119,7 +122,7 @@ def test_sigterm_lets_a_request_in_flight_finish():
     async def scenario():
         async with httpx.AsyncClient(timeout=STEP) as client:
             request = asyncio.create_task(client.get(f"{server.base}/slow?s=0.5"))
-            await asyncio.sleep(0.2)
+            await asyncio.to_thread(server.wait_for, "slow handler entered")
             server.process.send_signal(signal.SIGTERM)
             return await request
 

@@ -133,7 +133,7 @@ async def test_slowloris_is_cut_off_while_a_normal_client_is_served():
             await asyncio.sleep(0.2)
             before = time.monotonic()
             assert (await get(server)).body == b"hello"
-            assert time.monotonic() - before < 0.3
+            assert time.monotonic() - before < 0.5  # well inside the 0.6 s head timeout
             for index, client in enumerate(slow):
                 response = await client.read_response()
                 assert response.status == 408
