@@ -61,6 +61,9 @@ from ._timeouts import NEVER, Sweeper, Timeouts
 #: Pause reading once this much is buffered while a response is owed.
 READ_HIGH_WATER: Final = 64 * 1024
 
+#: How long a lingering close reads and drops what the peer still sends.
+LINGER_TIMEOUT: Final = 2.0
+
 _REASONS: Final = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
 
 # The request methods' str forms, so the hot path does not decode them.
@@ -85,6 +88,7 @@ _HEAD: Final = 0  # the head of a request (timeout_head)
 _BODY: Final = 1  # the next piece of a request body (timeout_body)
 _BUSY: Final = 2  # the application or the peer's reading (no deadline)
 _IDLE: Final = 3  # the first byte of the next request (timeout_keep_alive)
+_LINGER: Final = 4  # the peer's close, after our last response (LINGER_TIMEOUT)
 
 
 class _ReadTimeout(Exception):
@@ -240,6 +244,7 @@ class HTTPConnection(asyncio.Protocol):
         "_got_bytes",
         "_inbox",
         "_inbox_size",
+        "_linger",
         "_loop",
         "_lost",
         "_out",
@@ -281,6 +286,7 @@ class HTTPConnection(asyncio.Protocol):
         self._drain_waiter: asyncio.Future[None] | None = None
         self._out: list[bytes] = []
         self._over_limit = False
+        self._linger = False  # close with a lingering close (RFC 9112 §9.6)
 
     # -- protocol callbacks: only hand bytes and state changes to the task --
 
@@ -365,7 +371,8 @@ class HTTPConnection(asyncio.Protocol):
 
     def shut_down(self) -> None:
         """Graceful shutdown: close now if idle, else after the response in flight."""
-        if self._phase == _IDLE or (self._phase == _HEAD and not self._got_bytes):
+        phase = self._phase
+        if phase in (_IDLE, _LINGER) or (phase == _HEAD and not self._got_bytes):
             self._close()
 
     def _close(self) -> None:
@@ -421,23 +428,49 @@ class HTTPConnection(asyncio.Protocol):
     async def serve(self) -> None:
         """Serve requests until the connection closes (the task's whole life)."""
         try:
-            await self._serve()
-        except _ReadTimeout:
-            self._on_timeout()
-        except RemoteProtocolError as error:
-            self._send_protocol_error(error)
-        except Exception:
-            # A bug (ours, the router's, a converter's): answer 500 if we still
-            # can, and close, since the connection's state is unknown.
-            error_logger.exception("Unexpected error on connection from %s", self.client)
-            if not self._response_started and not self._lost:
-                with contextlib.suppress(LocalProtocolError):
-                    self._send_error(500, "Internal Server Error")
+            try:
+                await self._serve()
+            except _ReadTimeout:
+                self._on_timeout()
+            except RemoteProtocolError as error:
+                self._send_protocol_error(error)
+            except Exception:
+                # A bug (ours, the router's, a converter's): answer 500 if we
+                # still can, and close, since the connection's state is unknown.
+                error_logger.exception("Unexpected error on connection from %s", self.client)
+                if not self._response_started and not self._lost:
+                    with contextlib.suppress(LocalProtocolError):
+                        self._send_error(500, "Internal Server Error")
+            if self._linger:
+                await self._linger_close()
         finally:
             self._flush()
             if self.transport is not None:
                 self.transport.close()
             self.server.discard(self)
+
+    async def _linger_close(self) -> None:
+        """Half-close, then read and drop what the peer still sends, for a while.
+
+        RFC 9112 §9.6: closing a socket that has unread input sends a TCP
+        reset, and a reset can destroy our last response in the client's
+        receive buffer before it reads it. So after an error response, or
+        one sent before the request body was read, the server shuts down
+        its sending side and drains until the peer closes (at most
+        LINGER_TIMEOUT), as Apache's lingering close does.
+        """
+        transport = self.transport
+        if transport is None or self._lost or self._eof:
+            return
+        self._flush()
+        if transport.can_write_eof():
+            transport.write_eof()
+        self._phase = _LINGER
+        self._timed_out = False
+        self.deadline = self.server.clock() + LINGER_TIMEOUT
+        with contextlib.suppress(_ReadTimeout):
+            while await self._receive():
+                pass
 
     def _on_timeout(self) -> None:
         """408 if nothing was sent yet and the peer had started a request, then close.
@@ -450,6 +483,7 @@ class HTTPConnection(asyncio.Protocol):
             self._send_error(408, "Request Timeout")
         elif self._phase == _HEAD and self._got_bytes:
             self._out.append(_REQUEST_TIMEOUT)
+            self._linger = True
 
     def _send_protocol_error(self, error: RemoteProtocolError) -> None:
         """The status the core chose for the peer's error, if no response began."""
@@ -466,6 +500,7 @@ class HTTPConnection(asyncio.Protocol):
         ]
         event = ResponseEvent(status_code=status, headers=headers, reason=_REASONS.get(status, b""))
         self._response_started = True
+        self._linger = True
         self._out.append(self.conn.send_complete(event, text.encode("utf-8")))
 
     async def _serve(self) -> None:
@@ -525,6 +560,9 @@ class HTTPConnection(asyncio.Protocol):
                 or self._lost
                 or self._over_limit
             ):
+                # Input may still be coming (a body we did not read, a request
+                # we refused): close without a reset.
+                self._linger = not self._body_done or self._over_limit
                 return
             self._response_started = False
             self._got_bytes = False

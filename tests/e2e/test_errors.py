@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from .apps import make_router
-from .helpers import get, raw_client, running
+from .helpers import STEP, get, raw_client, running
 
 
 @pytest.fixture
@@ -144,3 +144,25 @@ async def test_a_failing_router_is_a_500_and_a_close(caplog):
             assert b"bug" not in response.body
             assert await raw.at_eof()
     assert any("a bug in the router" in (r.exc_text or "") for r in caplog.records)
+
+
+async def test_an_error_response_survives_a_client_that_keeps_sending(server):
+    """Lingering close (RFC 9112 §9.6): the 413 must not be lost to a TCP reset
+    while the client is still uploading the body the server refused."""
+    async with raw_client(server) as raw:
+        await raw.send(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4000000\r\n\r\n")
+
+        async def upload():
+            try:
+                for _ in range(40):
+                    await raw.send(b"u" * 100_000)
+            except ConnectionError:
+                pass
+
+        uploading = asyncio.create_task(upload())
+        await asyncio.sleep(0.05)
+        response = await raw.read_response()
+        assert response.status == 413
+        assert response.header("connection") == "close"
+        await asyncio.wait_for(uploading, STEP)
+        assert await raw.at_eof()
