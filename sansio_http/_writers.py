@@ -110,6 +110,8 @@ def _field_lines(headers: Headers, extra: bytes = b"") -> bytes:
 def request_framing(event: Request) -> tuple[int, int, bytes]:
     """(framing, length, header line to add) for a request head."""
     length, coding = _framing_fields(event.headers)
+    if event.method == b"CONNECT" and (coding is not None or (length and length.strip(b"0"))):
+        raise LocalProtocolError("a CONNECT request has no content (RFC 9110 §9.3.6)")
     if coding is not None:
         if event.http_version == b"1.0":
             raise LocalProtocolError("Transfer-Encoding in an HTTP/1.0 request")
@@ -301,6 +303,8 @@ def serialize_complete(
         # Checked first: an HTTP/1.0 POST without a framing field is
         # refused by ``request_framing``, but here it gets Content-Length.
         if not user_framed and (body or head.method in _METHODS_WITH_CONTENT):
+            if head.method == b"CONNECT":
+                raise LocalProtocolError("a CONNECT request has no content (RFC 9110 §9.3.6)")
             framing, length, extra = LENGTH, len(body), length_line
         else:
             framing, length, extra = request_framing(head)

@@ -86,6 +86,11 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
     )
     # RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
     parser.may_switch = method == b"CONNECT" or (b"upgrade" in index and version == b"1.1")
+    if method == b"CONNECT" and (coding is not None or (length and length.strip(b"0"))):
+        # RFC 9110 §9.3.6: a CONNECT request has no content; what follows
+        # its head is the tunnel's. A reader that framed a body here would
+        # split the bytes differently from one that starts the tunnel.
+        raise RemoteProtocolError("a CONNECT request has no content")
     events.append(new_request(method, target, Headers._from_parser(items, index, lines), version))
     if coding is not None:
         start_request_coding(parser, coding, length, version)

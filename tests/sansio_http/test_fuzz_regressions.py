@@ -8,18 +8,24 @@ from __future__ import annotations
 import pytest
 
 from sansio_http import (
+    CLIENT,
     SERVER,
     Connection,
     ConnectionClosed,
     Data,
     EndOfMessage,
     LocalProtocolError,
+    Request,
+    RequestWriter,
     Response,
     ResponseParser,
     ResponseWriter,
     parse_into,
     serialize,
 )
+from sansio_http._writers import serialize_complete
+
+from .helpers import request_parser, three_ways, three_ways_error
 
 
 def test_an_http_1_0_response_is_never_framed_as_chunked() -> None:
@@ -57,3 +63,43 @@ def test_a_server_sending_an_http_1_0_response_closes() -> None:
     conn.send(Data(b"x"))
     conn.send(EndOfMessage())
     assert not conn.keep_alive
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: 5\r\n\r\nhello",
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    ],
+    ids=["content-length", "chunked"],
+)
+def test_a_connect_request_announcing_content_is_refused(framing: bytes) -> None:
+    """RFC 9110 §9.3.6: a CONNECT request has no content, and what follows
+    its head belongs to the tunnel. h11 read these bytes as a body,
+    httptools as the tunnel's: refusing is the only reading nobody can
+    split differently (found by differential.py)."""
+    data = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n" + framing
+    assert three_ways_error(request_parser(), data).status_code == 400
+
+
+def test_a_connect_request_with_content_length_zero_is_read() -> None:
+    """Zero announces no content, which is what RFC 9110 §9.3.6 asks."""
+    data = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 0\r\n\r\n"
+    events = three_ways(request_parser(), data)
+    assert events[-1] == EndOfMessage()
+
+
+def test_a_connect_request_with_content_cannot_be_sent() -> None:
+    """The writer refuses what the reader refuses (RFC 9110 §9.3.6)."""
+    head = Request("CONNECT", "example.com:443", [("Host", "example.com:443")])
+    with pytest.raises(LocalProtocolError):
+        serialize(
+            Request("CONNECT", "example.com:443", [("Host", "a:1"), ("Content-Length", "2")]),
+            RequestWriter(),
+        )
+    with pytest.raises(LocalProtocolError):
+        serialize_complete(head, b"body", RequestWriter())
+    conn = Connection(CLIENT)
+    assert conn.send_complete(head) == (
+        b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+    )
