@@ -207,7 +207,10 @@ class Connection:
             if kind is Request:
                 assert isinstance(event, Request)
                 self.their_state = SEND_BODY
-                self.our_state = SEND_RESPONSE
+                # Once we closed, a request that crossed our close is read
+                # but never answered (as in h11): CLOSED stays CLOSED.
+                if self.our_state is not CLOSED:
+                    self.our_state = SEND_RESPONSE
                 writer = self._writer
                 assert isinstance(writer, ResponseWriter)
                 writer.request_method = event.method

@@ -20,6 +20,7 @@ from sansio_http import (
     Response,
     ResponseParser,
     ResponseWriter,
+    State,
     parse_into,
     serialize,
 )
@@ -103,3 +104,18 @@ def test_a_connect_request_with_content_cannot_be_sent() -> None:
     assert conn.send_complete(head) == (
         b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
     )
+
+
+def test_a_server_that_closed_reads_a_crossing_request_but_cannot_answer_it() -> None:
+    """A request may cross our close on the wire: it is read, but our side
+    stays CLOSED and a response to it is refused (as in h11). The server
+    used to move back to SEND_RESPONSE and answer on a closed connection
+    (found by test_stateful.py)."""
+    conn = Connection(SERVER)
+    conn.send(ConnectionClosed())
+    events = conn.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert [type(event) for event in events] == [Request, EndOfMessage]
+    assert conn.our_state is State.CLOSED
+    with pytest.raises(LocalProtocolError):
+        conn.send(Response(200))
+    assert conn.our_state is State.CLOSED
