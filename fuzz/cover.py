@@ -2,6 +2,7 @@
 
     .venv/bin/python fuzz/cover.py               # the corpus (and crashes) alone
     .venv/bin/python fuzz/cover.py --with-tests  # also the tests alone, and both combined
+    .venv/bin/python fuzz/cover.py --missing     # and the lines the corpus misses
 
 The corpus is every input in fuzz/corpus/<target>/ (committed),
 fuzz/corpus-work/<target>/ (the working corpus of the runs) and
@@ -123,6 +124,10 @@ def main(arguments: list[str]) -> int:
         counts = replay(corpus_data)
         print(f"coverage of {PACKAGE} ({sum(counts.values())} inputs: {counts})")
         print(line("corpus alone", totals(corpus_data)))
+        if "--missing" in arguments:
+            measure = coverage.Coverage(data_file=str(corpus_data), branch=True)
+            measure.load()
+            measure.report(show_missing=True, skip_covered=True)
         if "--with-tests" not in arguments:
             return 0
         tests_data = Path(folder) / "tests.coverage"

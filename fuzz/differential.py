@@ -240,13 +240,12 @@ def with_httptools(data: bytes, method: bytes | None) -> Outcome:
             return Outcome(REFUSED, reason=f"{type(error).__name__}: {_template(str(error))}")
     if collector.complete:
         return Outcome(ACCEPTED, collector.message)
-    framed = {name for name, _ in collector.message.headers} & {
-        b"content-length",
-        b"transfer-encoding",
-    }
+    fields = dict(collector.message.headers)
+    coding = fields.get(b"transfer-encoding", b"").lower().rstrip(b" \t")
+    framed = b"content-length" in fields or coding.endswith(b"chunked")
     heads = collector.message.heads
-    final = bool(heads) and not 100 <= heads[-1][0] < 200  # type: ignore[operator]
-    if method is not None and collector.headers_done and final and not framed:
+    final = method is not None and bool(heads) and not 100 <= heads[-1][0] < 200  # type: ignore[operator]
+    if collector.headers_done and final and not framed:
         # httptools has no end-of-input call: a body that runs until close
         # would end here, as the others' do.
         return Outcome(ACCEPTED, collector.message)
@@ -431,7 +430,11 @@ def classify(data: bytes, method: bytes | None) -> list[str]:
     """
     outcomes = {name: read(data, method) for name, read in READERS.items()}
     mine = outcomes["ours"]
-    kind = "request" if method is None else "response"
+    if method is None:
+        kind = "request"
+    else:
+        # Whether the response can have a body at all changes which rules apply.
+        kind = "response" if method in (b"GET", b"POST") else f"response to {method.decode()}"
     classes = []
     for name in ("h11", "httptools"):
         theirs = outcomes[name]

@@ -249,7 +249,14 @@ class Connection:
                         if not parser.keep_alive:
                             self._keep_alive = False
                     elif event.status_code == 101:
-                        self._switch(expected=self._switch_requested)
+                        # RFC 9110 §15.2.2: only to the request that asked to
+                        # Upgrade (the last one sent); CONNECT is answered 2xx.
+                        outstanding = self._outstanding
+                        self._switch(
+                            expected=self._switch_requested
+                            and len(outstanding) == 1
+                            and outstanding[0] != b"CONNECT"
+                        )
                         return all_events
                 elif kind is EndOfMessage:
                     self._outstanding.popleft()
@@ -430,9 +437,14 @@ class Connection:
             self.their_state = IDLE
 
     def _send_informational(self, event: InformationalResponse) -> bytes:
-        if event.status_code == 101 and self.their_state is not MIGHT_SWITCH_PROTOCOL:
+        writer = self._writer
+        assert isinstance(writer, ResponseWriter)
+        # RFC 9110 §15.2.2: a 101 answers an Upgrade; CONNECT is answered 2xx.
+        if event.status_code == 101 and (
+            self.their_state is not MIGHT_SWITCH_PROTOCOL or writer.request_method == b"CONNECT"
+        ):
             raise LocalProtocolError("101 answers only a complete request that asked to Upgrade")
-        data = serialize(event, self._writer)
+        data = serialize(event, writer)
         if event.status_code == 101:
             self._switch(expected=True)
         elif event.status_code == 100:

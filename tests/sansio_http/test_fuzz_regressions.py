@@ -14,7 +14,9 @@ from sansio_http import (
     ConnectionClosed,
     Data,
     EndOfMessage,
+    InformationalResponse,
     LocalProtocolError,
+    RemoteProtocolError,
     Request,
     RequestWriter,
     Response,
@@ -119,3 +121,35 @@ def test_a_server_that_closed_reads_a_crossing_request_but_cannot_answer_it() ->
     with pytest.raises(LocalProtocolError):
         conn.send(Response(200))
     assert conn.our_state is State.CLOSED
+
+
+def test_a_client_refuses_a_101_to_connect() -> None:
+    """RFC 9110 §15.2.2: a server switches only to a protocol the request's
+    Upgrade field named; CONNECT asks for a tunnel, answered with a 2xx.
+    We took a 101 to CONNECT as the switch; h11 refuses it (found by
+    differential.py)."""
+    conn = Connection(CLIENT)
+    conn.send_complete(Request("CONNECT", "example.com:443", [("Host", "example.com:443")]))
+    with pytest.raises(RemoteProtocolError):
+        conn.receive_data(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n")
+    assert conn.their_state is State.ERROR
+
+
+def test_a_client_refuses_a_101_to_a_request_before_the_upgrade() -> None:
+    """The 101 answers the first request outstanding: only the last one, the
+    one that asked to Upgrade, may be answered so (RFC 9110 §15.2.2)."""
+    conn = Connection(CLIENT)
+    conn.send_complete(Request("GET", "/", [("Host", "a")]))
+    conn.send_complete(Request("GET", "/chat", [("Host", "a"), ("Upgrade", "x")]))
+    with pytest.raises(RemoteProtocolError):
+        conn.receive_data(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n")
+
+
+def test_a_server_cannot_answer_connect_with_101() -> None:
+    """RFC 9110 §9.3.6: CONNECT is accepted with a 2xx, not a 101."""
+    conn = Connection(SERVER)
+    conn.receive_data(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+    with pytest.raises(LocalProtocolError):
+        conn.send(InformationalResponse(101, [("Upgrade", "x")]))
+    assert conn.send(Response(200)).startswith(b"HTTP/1.1 200 ")
+    assert conn.our_state is State.SWITCHED_PROTOCOL
