@@ -13,6 +13,9 @@ Servers:
   uvicorn+h11       the same app
   Protocol ceiling  bench/server_ceiling.py: fixed response, no parsing
 
+Then bench/server_inprocess.py: the same servers' user-space CPU per
+request with the socket faked out, which a noisy machine cannot move.
+
 Needs wrk (Debian: apt-get install wrk), taskset, and the bench and
 uvloop extras. Every server listens on 127.0.0.1 only.
 
@@ -271,6 +274,11 @@ def main() -> int:
                 / table[loop, "Protocol ceiling"][0].requests_per_second
             )
             print(f"{loop}: ours reaches {share:.0%} of the Protocol ceiling (keep-alive)")
+
+    print()
+    print("In-process, socket faked out (bench/server_inprocess.py): user-space CPU per request")
+    for loop in loops:
+        subprocess.run([PYTHON, "bench/server_inprocess.py", "--loop", loop], cwd=ROOT, check=True)
 
     print()
     loop = loops[0]
