@@ -451,6 +451,70 @@ def classify(data: bytes, method: bytes | None) -> list[str]:
     return classes
 
 
+# --- the classes explained ----------------------------------------------------------
+
+#: Why a disagreement is what it should be: (rule, pattern on the class, test on the
+#: input or None). The rules are the rows of the table in fuzz/README.md; a class
+#: that no rule explains is printed as UNEXPLAINED and the run exits non-zero.
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+_NO_BODY_STATUS = re.compile(rb"HTTP/\d\.\d (1\d\d|204|304)")
+RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
+    ("bare-lf", r"bare LF", None),
+    (
+        "httptools-upgrade-body",
+        r"\| httptools \|.*(body differ|trailers differ|chunk|peer closed|without a colon)",
+        lambda _, data: b"upgrade" in data.lower(),
+    ),
+    ("bare-lf", r"the peer closed the connection", lambda _, data: bool(_BARE_LF.search(data))),
+    ("head-ends-with-crlf", r"in the middle of a head", lambda _, data: data.endswith(b"\r")),
+    ("control-octets", r"control character|bare CR", None),
+    ("obs-fold", r"obs-fold", None),
+    ("host", r"(?i)host header", None),
+    ("request-target", r"request target|asterisk target|CONNECT target|authority-form", None),
+    ("request-line", r"whitespace in the request line|malformed request line", None),
+    ("http-version", r"HTTP version N.x is not supported", None),
+    ("minor-version", r"h11 \| both accept \| heads differ|Invalid HTTP version", None),
+    ("te-and-cl", r"both Transfer-Encoding and Content-Length", None),
+    ("cl-repeated", r"more than one content-length|invalid Content-Length", None),
+    ("te-in-http-1.0", r"Transfer-Encoding in an HTTP/N.N", None),
+    ("te-request-501", r"transfer coding … is not implemented", None),
+    ("te-request-final", r"does not end in chunked", None),
+    ("te-response-chunked-not-final", r"invalid Transfer-Encoding", None),
+    ("te-response-unknown", r"unknown transfer coding", None),
+    ("connect-content (fixed)", r"a CONNECT request has no content", None),
+    ("status-range", r"invalid status code", None),
+    ("101-not-asked", r"Switching Protocols without an Upgrade request", None),
+    ("chunk-grammar", r"malformed chunk-size line|chunk size is too large", None),
+    ("methods", r"Invalid method encountered|Expected space after method", None),
+    ("absolute-form", r"Unexpected char in url schema", None),
+    ("empty-lines", r"no request line received|no response line received", None),
+    (
+        "no-body-framing",
+        r"^response to (HEAD|CONNECT)|Content-Length|content-length|Transfer-Encoding",
+        lambda name, data: (
+            name.startswith(("response to HEAD", "response to CONNECT"))
+            or bool(_NO_BODY_STATUS.match(data))
+        ),
+    ),
+    ("te-response-codings", r"^response \| h11 .*Only Transfer-Encoding: chunked", None),
+    ("te-list-elements", r"^request \| h11 .*Only Transfer-Encoding: chunked", None),
+    ("te-lines-combined", r"multiple Transfer-Encoding headers", None),
+    ("cl-leading-zeros", r"^request \| h11 .*bad Content-Length", None),
+    ("chunk-extensions", r"illegal chunk header|Invalid character in chunk size", None),
+    ("1xx-connection-close", r"Data after `Connection: close`", None),
+    ("te-value-case", r"h11 \| both accept \| headers differ", None),
+    ("ows-around-values", r"httptools \| both accept \| headers differ", None),
+]
+
+
+def explain(name: str, data: bytes) -> str:
+    """The rule that explains the class ``name`` for this input."""
+    for rule, pattern, test in RULES:
+        if re.search(pattern, name) and (test is None or test(name, data)):
+            return rule
+    return "UNEXPLAINED"
+
+
 def main(arguments: list[str]) -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--count", type=int, default=20000, help="generated inputs of each kind")
@@ -467,21 +531,29 @@ def main(arguments: list[str]) -> int:
     ]
     classes: dict[str, list[bytes]] = {}
     tally = {"agree": 0, "disagree": 0}
+    explained: dict[str, dict[str, int]] = {}
     for data, method in inputs:
         found = classify(data, method)
         tally["disagree" if found else "agree"] += 1
         for name in found:
-            classes.setdefault(name, []).append(data)
+            rule = explain(name, data)
+            classes.setdefault(f"{rule} :: {name}", []).append(data)
+            per_rule = explained.setdefault(rule, {})
+            per_rule[name] = per_rule.get(name, 0) + 1
     elapsed = time.monotonic() - started
     print(f"{len(inputs)} inputs in {elapsed:.0f} s: {tally}")
-    print(f"{len(classes)} classes of disagreement\n")
+    print(f"{len(classes)} classes of disagreement, {len(explained)} rules\n")
     for name, examples in sorted(classes.items(), key=lambda item: -len(item[1])):
         shortest = min(examples, key=len)
         print(f"{len(examples):6}  {name}\n        e.g. {shortest[:160]!r}")
         if settings.show and settings.show in name:
             for example in sorted(examples, key=len)[:20]:
                 print(f"          {example[:200]!r}")
-    return 0
+    print('\nby rule (fuzz/README.md, "Differential fuzzing"):')
+    for rule, names in sorted(explained.items()):
+        opponents = sorted({name.split(" | ")[1] for name in names})
+        print(f"{sum(names.values()):7}  {rule:<32} {', '.join(opponents)}")
+    return 1 if "UNEXPLAINED" in explained else 0
 
 
 if __name__ == "__main__":

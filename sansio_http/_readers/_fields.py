@@ -11,6 +11,8 @@ from .._limits import Limits
 
 _CRLF: Final = b"\r\n"
 _OWS: Final = b" \t"
+#: What a line starting with SP or HTAB starts with, as ``line[:1]`` gives it.
+_OWS_OCTETS: Final = (b" ", b"\t")
 
 
 def cut_lines(buffer: bytearray, end: int) -> list[bytes]:
@@ -68,6 +70,25 @@ def parse_fields(
     ):
         raise _bad_field_line(lines)
     return items, index
+
+
+def unfold(lines: list[bytes]) -> list[bytes] | None:
+    """The field lines with each obs-fold replaced by one SP, or ``None`` if none is.
+
+    obs-fold = OWS CRLF RWS                               (RFC 9112 §5.2)
+
+    A first line that starts with whitespace is no fold: RFC 9112 §2.2
+    says to refuse whitespace between the start line and the first field.
+    """
+    if not lines or lines[0][:1] in _OWS_OCTETS:
+        return None
+    unfolded: list[bytes] = []
+    for line in lines:
+        if line[:1] in _OWS_OCTETS:
+            unfolded[-1] += b" " + line.strip(_OWS)
+        else:
+            unfolded.append(line)
+    return unfolded if len(unfolded) < len(lines) else None
 
 
 def check_line_lengths(lines: list[bytes], limits: Limits) -> None:

@@ -30,7 +30,7 @@ from .._events import (
     new_response_head,
 )
 from .._headers import parsed_headers
-from ._fields import check_line_lengths, cut_lines, joined, parse_fields, single
+from ._fields import check_line_lengths, cut_lines, joined, parse_fields, single, unfold
 from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
 from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
 
@@ -160,7 +160,17 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     if status < 100:
         raise RemoteProtocolError(f"invalid status code {status}")
     del lines[0]
-    items, index = parse_fields(lines, parser.limits)
+    try:
+        items, index = parse_fields(lines, parser.limits)
+    except RemoteProtocolError:
+        # RFC 9112 §5.2: a user agent replaces each obs-fold in a response
+        # with SP, where a server refuses them. Looked for only here, off
+        # the path of every response without one.
+        unfolded = unfold(lines)
+        if unfolded is None:
+            raise
+        lines = unfolded
+        items, index = parse_fields(lines, parser.limits)
     headers = parsed_headers(items, index, lines)
     reason = reason or b""
     methods = parser._methods

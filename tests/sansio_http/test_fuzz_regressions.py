@@ -28,7 +28,7 @@ from sansio_http import (
 )
 from sansio_http._writers import serialize_complete
 
-from .helpers import request_parser, three_ways, three_ways_error
+from .helpers import request_parser, response_parser, three_ways, three_ways_error
 
 
 def test_an_http_1_0_response_is_never_framed_as_chunked() -> None:
@@ -153,3 +153,28 @@ def test_a_server_cannot_answer_connect_with_101() -> None:
         conn.send(InformationalResponse(101, [("Upgrade", "x")]))
     assert conn.send(Response(200)).startswith(b"HTTP/1.1 200 ")
     assert conn.our_state is State.SWITCHED_PROTOCOL
+
+
+def test_a_client_unfolds_obs_fold_in_a_response() -> None:
+    """RFC 9112 §5.2: a user agent MUST replace each obs-fold in a response
+    with SP before reading the value (a server may refuse them in a
+    request, and does). We refused them; h11 unfolds them (found by
+    differential.py)."""
+    data = b"HTTP/1.1 200 OK\r\nX-Long: a\r\n \tb\r\nContent-Length: 2\r\n\r\nok"
+    events = three_ways(response_parser(), data)
+    assert events[0] == Response(200, [(b"x-long", b"a b"), (b"content-length", b"2")], b"OK")
+    assert events[1:] == [Data(b"ok"), EndOfMessage()]
+
+
+def test_a_folded_framing_field_is_read_unfolded() -> None:
+    """Unfolded first, then checked: a Content-Length folded into two
+    numbers is no number (RFC 9110 §8.6)."""
+    data = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n 2\r\n\r\nok"
+    assert three_ways_error(response_parser(), data).status_code == 400
+
+
+def test_whitespace_before_the_first_response_field_is_still_refused() -> None:
+    """RFC 9112 §2.2: a line starting with whitespace right after the start
+    line folds nothing; it is refused."""
+    data = b"HTTP/1.1 200 OK\r\n X: y\r\nContent-Length: 0\r\n\r\n"
+    assert three_ways_error(response_parser(), data).status_code == 400
