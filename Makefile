@@ -37,6 +37,9 @@ test: lint typecheck
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/parser.py
 	$(BIN)/python bench/router.py
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "wrk is missing and could not be installed: apt-get install wrk"
+	$(BIN)/python bench/server.py
 
 fuzz: $(VENV)/.installed-fuzz $(VENV)/.installed-test
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/run.py
