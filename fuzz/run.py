@@ -15,9 +15,11 @@ the library's own errors, a broken promise (see targets.py), or an input
 that takes over one second (``-timeout=1``).
 
 Afterwards it prints executions and executions per second per target
-(libFuzzer's final stats, also appended to fuzz/corpus-work/runs.jsonl)
-and the line and branch coverage of ``sansio_http`` that the corpus
-reaches (``cover.py``). Exits non-zero if anything crashed.
+(libFuzzer's final stats, also appended to fuzz/corpus-work/runs.jsonl),
+the line and branch coverage of ``sansio_http`` that the corpus reaches
+(``cover.py``), and the differential run's classes by rule
+(``differential.py``; ``FUZZ_DIFFERENTIAL=0`` skips it). Exits non-zero
+if anything crashed or a disagreement has no explanation.
 """
 
 from __future__ import annotations
@@ -131,7 +133,19 @@ def main() -> int:
     print(f"{'total':<20}{total:>12}")
     print(flush=True)
     subprocess.run([sys.executable, str(HERE / "cover.py")], check=False)
+    failed = False
+    if os.environ.get("FUZZ_DIFFERENTIAL", "1") != "0":
+        print("\ndifferential run against h11 and httptools:", flush=True)
+        differential = subprocess.run(
+            [sys.executable, str(HERE / "differential.py")], capture_output=True, check=False
+        )
+        report = differential.stdout.decode()
+        print(report[report.find("by rule") :] if differential.returncode == 0 else report)
+        failed = differential.returncode != 0
     crashed = [result.target for result in results if result.crashes]
+    if failed:
+        print("a disagreement with h11 or httptools that no rule explains (see above)")
+        return 1
     if crashed:
         print(f"crashes in: {', '.join(crashed)} (inputs kept in {CRASHES})")
         return 1
