@@ -457,7 +457,25 @@ def classify(data: bytes, method: bytes | None) -> list[str]:
 #: input or None). The rules are the rows of the table in fuzz/README.md; a class
 #: that no rule explains is printed as UNEXPLAINED and the run exits non-zero.
 _BARE_LF = re.compile(rb"(?<!\r)\n")
-_NO_BODY_STATUS = re.compile(rb"HTTP/\d\.\d (1\d\d|204|304)")
+_OBS_FOLD = re.compile(rb"\r\n[ \t]")
+
+
+def _framing_without_body(name: str, data: bytes) -> bool:
+    """Whether a framing field sits in a head that has no body: a response to
+    HEAD or CONNECT, a 204 or 304, or a 1xx before the final response."""
+    if name.startswith(("response to HEAD", "response to CONNECT")):
+        return True
+    for head in data.lower().split(b"\r\n\r\n"):
+        if not head.startswith(b"http/"):
+            continue
+        status = head[9:12]
+        if status[:1] == b"1" and (b"\r\ncontent-length" in head or b"\r\ntransfer-enc" in head):
+            return True
+        if status[:1] != b"1":
+            return status in (b"204", b"304")
+    return False
+
+
 RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("bare-lf", r"bare LF", None),
     (
@@ -469,6 +487,11 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("head-ends-with-crlf", r"in the middle of a head", lambda _, data: data.endswith(b"\r")),
     ("control-octets", r"control character|bare CR", None),
     ("obs-fold", r"obs-fold", None),
+    (
+        "obs-fold-in-responses",
+        r"^response.*(whitespace after header value|Invalid header value char)",
+        lambda _, data: bool(_OBS_FOLD.search(data)),
+    ),
     ("host", r"(?i)host header", None),
     ("request-target", r"request target|asterisk target|CONNECT target|authority-form", None),
     ("request-line", r"whitespace in the request line|malformed request line", None),
@@ -490,11 +513,8 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("empty-lines", r"no request line received|no response line received", None),
     (
         "no-body-framing",
-        r"^response to (HEAD|CONNECT)|Content-Length|content-length|Transfer-Encoding",
-        lambda name, data: (
-            name.startswith(("response to HEAD", "response to CONNECT"))
-            or bool(_NO_BODY_STATUS.match(data))
-        ),
+        r"^response.*(Content-Length|content-length|Transfer-Encoding)",
+        _framing_without_body,
     ),
     ("te-response-codings", r"^response \| h11 .*Only Transfer-Encoding: chunked", None),
     ("te-list-elements", r"^request \| h11 .*Only Transfer-Encoding: chunked", None),
