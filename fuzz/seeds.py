@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -37,9 +38,10 @@ CHOICE_SEEDS = (b"\x00\x00\x00\x00", b"seed", b"\xff\x01\x7f\x10")
 CHUNKED_HEAD = b"POST / HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n"
 
 
-def _values(table: list[object]) -> Iterator[tuple[object, ...]]:
+def _values(table: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """The arguments of each ``pytest.param`` of a case table."""
     for case in table:
-        yield tuple(case.values)  # type: ignore[attr-defined]
+        yield tuple(case.values)
 
 
 def requests() -> list[bytes]:
@@ -53,14 +55,14 @@ def requests() -> list[bytes]:
         b"PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
     ]
     pipelined = [first + second for first, second in zip(valid, valid[1:] + valid[:1], strict=True)]
-    return [*valid, *invalid, *chunked, *connection, *pipelined[::3]]  # type: ignore[list-item]
+    return [*valid, *invalid, *chunked, *connection, *pipelined[::3]]
 
 
 def responses() -> list[tuple[list[bytes], bytes]]:
     """(methods answered, bytes) for every response of the test tables."""
     valid = [(list(methods), data) for methods, data, _ in _values(test_readers.VALID_RESPONSES)]
     invalid = [([b"GET"], data) for data, _ in _values(test_readers.INVALID_RESPONSES)]
-    return [*valid, *invalid]  # type: ignore[list-item]
+    return [*valid, *invalid]
 
 
 def round_trip_inputs() -> list[bytes]:

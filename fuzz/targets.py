@@ -32,7 +32,7 @@ from typing import Final
 
 from messages import METHODS, BytesSource, Message, RandomSource, Source, request, response
 
-from router import MethodNotAllowed, NotFound, Router
+from router import Match, MethodNotAllowed, NotFound, Route, Router
 from sansio_http import (
     CLIENT,
     SERVER,
@@ -108,11 +108,12 @@ def normalize(events: list[Event]) -> list[Event]:
     """Adjacent ``Data`` merged, empty ones dropped: how bytes arrive is not an event."""
     merged: list[Event] = []
     for event in events:
-        if type(event) is Data:
+        if isinstance(event, Data):
             if not event.data:
                 continue
-            if merged and type(merged[-1]) is Data:
-                merged[-1] = Data(merged[-1].data + event.data)  # type: ignore[attr-defined]
+            last = merged[-1] if merged else None
+            if isinstance(last, Data):
+                merged[-1] = Data(last.data + event.data)
                 continue
         merged.append(event)
     return merged
@@ -287,7 +288,7 @@ def random_event(source: Source) -> Event:
     if kind == 3:
         return InformationalResponse(100 + source.integer(4))
     if kind == 4:
-        return Response(source.choice(STATUSES))  # type: ignore[arg-type]
+        return Response(STATUSES[source.integer(len(STATUSES))])
     return Request(source.pick(METHODS[:5]), b"/", [(b"Host", b"a")])
 
 
@@ -302,6 +303,10 @@ def _check_connection_buffer(conn: Connection) -> None:
         conn.our_role is SERVER or conn._outstanding
     ):
         _check_buffer(conn._parser, conn._buffer)
+
+
+def _switched(conn: Connection) -> bool:
+    return conn.our_state is State.SWITCHED_PROTOCOL
 
 
 class _Server:
@@ -323,8 +328,8 @@ class _Server:
             return
         while events and not self.stopped:
             for event in events:
-                if type(event) is Request:
-                    self.request = event  # type: ignore[assignment]
+                if isinstance(event, Request):
+                    self.request = event
             self.act()
             if conn.their_state is State.SWITCHED_PROTOCOL or self.stopped:
                 return
@@ -364,7 +369,7 @@ class _Server:
                 switch = InformationalResponse(101, [(b"Upgrade", b"websocket")])
                 sent = send(conn, switch, self.sent)
             _check(sent, "the switch was refused")
-            _check(conn.our_state is State.SWITCHED_PROTOCOL, "the switch did not happen")
+            _check(_switched(conn), "the switch did not happen")
             return
         try:
             message = response(source, self.request.method, self.request.http_version)
@@ -447,11 +452,15 @@ def client_connection(data: bytes) -> None:
 # --- serialize, then parse ------------------------------------------------------------
 
 
-def _written_back(sent: Event, read: Event, added: list[tuple[bytes, bytes]]) -> None:
+Head = Request | Response | InformationalResponse
+
+
+def _written_back(sent: Head, read: Event, added: list[tuple[bytes, bytes]]) -> None:
     """A head read back: the fields sent, then only those the writer may add."""
     _check(type(read) is type(sent), f"{read!r} read for {sent!r}")
-    sent_fields = list(sent.headers)  # type: ignore[attr-defined]
-    read_fields = list(read.headers)  # type: ignore[attr-defined]
+    assert isinstance(read, Request | Response | InformationalResponse)
+    sent_fields = list(sent.headers)
+    read_fields = list(read.headers)
     _check(read_fields[: len(sent_fields)] == sent_fields, f"fields of {sent!r} read as {read!r}")
     extra = read_fields[len(sent_fields) :]
     _check(all(field in added for field in extra), f"{extra!r} added to {sent!r}")
@@ -608,7 +617,9 @@ def _round_trip_responses(source: BytesSource) -> None:
         messages.append(message)
         parser.expect_response_to(method)
         wire += written
-        if writer.closes_connection or (method == b"CONNECT" and message.head.status_code < 300):
+        head = message.head
+        tunnel = method == b"CONNECT" and isinstance(head, Response) and head.status_code < 300
+        if writer.closes_connection or tunnel:
             break  # nothing HTTP/1.1 follows a body until close, or a tunnel
     if not messages:
         return
@@ -649,7 +660,10 @@ def load_router() -> Router:
 ROUTER: Final = load_router()
 
 
-def _lookup(match: Callable[[str, str], object], method: str, path: str) -> object:
+Lookup = tuple[Route | str, dict[str, object] | tuple[str, ...] | str | None]
+
+
+def _lookup(match: Callable[[str, str], Match], method: str, path: str) -> Lookup:
     """What a lookup gives, as a comparable value."""
     try:
         found = match(method, path)
@@ -657,7 +671,7 @@ def _lookup(match: Callable[[str, str], object], method: str, path: str) -> obje
         return ("404", error.redirect_to)
     except MethodNotAllowed as error:
         return ("405", error.allowed)
-    return (found.route, found.params)  # type: ignore[attr-defined]
+    return (found.route, found.params)
 
 
 def router_match(data: bytes) -> None:
@@ -677,9 +691,9 @@ def router_match(data: bytes) -> None:
     fast = _lookup(ROUTER.match, method, path)
     slow = _lookup(ROUTER._match_slowly, method, path)
     _check(fast == slow, f"compiled {fast!r}, walked {slow!r} for {method} {path!r}")
-    if isinstance(fast[0], str):  # type: ignore[index]
+    route, params = fast
+    if not isinstance(route, Route) or route.name is None or not isinstance(params, dict):
         return
-    route, params = fast  # type: ignore[misc]
     built = ROUTER.url_for(route.name, **params)
     again = _lookup(ROUTER.match, method, built)
     _check(again == fast, f"{path!r} matched {fast!r}, url_for gave {built!r}: {again!r}")
