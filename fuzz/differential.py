@@ -524,7 +524,7 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("chunk-extensions", r"illegal chunk header|Invalid character in chunk size", None),
     ("1xx-connection-close", r"Data after `Connection: close`", None),
     ("te-value-case", r"h11 \| both accept \| headers differ", None),
-    ("ows-around-values", r"httptools \| both accept \| headers differ", None),
+    ("ows-around-values", r"httptools \| both accept \| (headers|trailers) differ", None),
     (
         # httptools keeps the tab of "chunked\t", takes the body for one that
         # runs until close, and (told of no close) never ends it.
