@@ -614,14 +614,18 @@ class HTTPConnection(asyncio.Protocol):
                 return self._send_plain(head, 400, "Bad Request")
             slash = rest.find(b"/")
             target = rest[slash:] if slash != -1 else b"/"
-        path = target.decode("latin-1")
+        # The router splits the raw path into segments and decodes each
+        # parameter itself, so %2F stays inside its segment. Decoding here
+        # first would decode twice: %252F would reach a handler as "/".
+        raw_path = target.decode("latin-1")
+        path = raw_path
         if "%" in path:
             try:
                 path = unquote(path, errors="strict")
             except UnicodeDecodeError:
                 return self._send_plain(head, 400, "Bad Request")
         try:
-            match = server.routes.match(method, path)
+            match = server.routes.match(method, raw_path)
         except NotFound as missing:
             if missing.redirect_to is not None:
                 location = missing.redirect_to + ("?" + query.decode("latin-1") if query else "")
@@ -777,10 +781,13 @@ class HTTPConnection(asyncio.Protocol):
     async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:
         conn = self.conn
         event = self._head_for(response)
-        self._response_started = True
         body = response.body
+        # A response counts as started only once the core accepted it: a
+        # head it refuses (a Content-Length that lies, a body on a 204)
+        # changes nothing there, so the client can still get a 500.
         if isinstance(body, bytes):
             self._out.append(conn.send_complete(event, body))
+            self._response_started = True
             return response.code, len(body) if head.method != b"HEAD" else 0
         return response.code, await self._stream_response(head, event, body)
 
@@ -790,6 +797,7 @@ class HTTPConnection(asyncio.Protocol):
         """Send a streamed body as it is produced, draining between chunks."""
         conn = self.conn
         self._out.append(conn.send(event))
+        self._response_started = True
         size = 0
         if head.method != b"HEAD":
             await self._drain()
