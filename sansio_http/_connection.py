@@ -143,7 +143,9 @@ class Connection:
         if self._their_eof:
             if data:
                 raise LocalProtocolError("data received after the peer closed")
-            return []
+            # Another b"" changes nothing, but must not hide what is due:
+            # a loop that reads b"" again waits for ConnectionClosed.
+            return self.next_events()
         if data:
             self._buffer += data
         else:

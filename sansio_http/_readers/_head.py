@@ -226,17 +226,19 @@ def _find_head(parser: Parser, buffer: bytearray, events: list[Event], end: int)
     """
     searched = parser._searched
     if not searched:
-        if not buffer:
-            if parser._eof:
-                parser._state = CLOSED
-                events.append(CONNECTION_CLOSED)
-            return -1
         # RFC 9112 §2.2: a server SHOULD ignore empty lines before a
         # request line. They are dropped as they come, so never pile up.
         if buffer.startswith(_CRLF):
             while buffer.startswith(_CRLF):
                 del buffer[:2]
             end = buffer.find(b"\r\n\r\n")
+        # Checked after the empty lines are gone: a close that follows
+        # them is as clean as one that follows a message.
+        if not buffer:
+            if parser._eof:
+                parser._state = CLOSED
+                events.append(CONNECTION_CLOSED)
+            return -1
     if end < 0:
         _wait_for_head(parser, buffer, events, searched)
     return end

@@ -1021,3 +1021,16 @@ def test_client_stops_reading_after_the_servers_last_response() -> None:
     assert states(conn) == (State.MUST_CLOSE, State.MUST_CLOSE)
     assert not conn.keep_alive
     assert conn.next_events() == []
+
+
+@pytest.mark.parametrize("blank_lines", [b"", b"\r\n", b"\r\n\r\n"])
+def test_close_after_blank_lines_is_reported_once_the_response_is_sent(blank_lines) -> None:
+    """RFC 9112 §2.2: empty lines before a request line are ignored, so a
+    close that follows them is a clean close, reported as ConnectionClosed."""
+    conn = Connection(SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n" + blank_lines)
+    events = conn.receive_data(b"")
+    conn.send_complete(Response(200, [("Content-Length", "0")]))
+    events += conn.next_events() + conn.receive_data(b"") + conn.receive_data(b"")
+    assert events == [ConnectionClosed()]
+    assert conn.their_state is State.CLOSED
