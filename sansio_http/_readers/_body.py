@@ -18,26 +18,29 @@ _HEXDIGITS: Final = b"0123456789abcdefABCDEF"
 
 def read_length(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     """Body bytes up to the Content-Length, as they arrive."""
-    available = len(buffer)
-    if not available:
+    if not buffer:
         if parser._eof:
             raise RemoteProtocolError(
                 f"the peer closed the connection {parser._remaining} bytes before the body's end"
             )
         return False
+    if _take_remaining(parser, buffer, events):
+        return False
+    return finish(parser, events, END_OF_MESSAGE)
+
+
+def _take_remaining(parser: Parser, buffer: bytearray, events: list[Event]) -> int:
+    """Hand over what is buffered of the ``_remaining`` bytes; return how many are still due."""
     remaining = parser._remaining
-    if available <= remaining:
+    if len(buffer) <= remaining:
         data = bytes(buffer)
         buffer.clear()
     else:
         data = bytes(buffer[:remaining])
         del buffer[:remaining]
-        available = remaining
     events.append(new_data(data))
-    parser._remaining = remaining = remaining - available
-    if remaining:
-        return False
-    return finish(parser, events, END_OF_MESSAGE)
+    parser._remaining = remaining = remaining - len(data)
+    return remaining
 
 
 def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
@@ -133,22 +136,11 @@ def _chunk_size_with_extensions(line: bytes) -> int:
 
 def read_chunk_data(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     """The rest of a chunk whose data arrives in pieces."""
-    available = len(buffer)
-    if not available:
+    if not buffer:
         if parser._eof:
             raise RemoteProtocolError("the peer closed the connection inside a chunk")
         return False
-    remaining = parser._remaining
-    if available <= remaining:
-        data = bytes(buffer)
-        buffer.clear()
-    else:
-        data = bytes(buffer[:remaining])
-        del buffer[:remaining]
-        available = remaining
-    events.append(new_data(data))
-    parser._remaining = remaining - available
-    if parser._remaining:
+    if _take_remaining(parser, buffer, events):
         return False
     parser._state = CHUNK_END
     return True
