@@ -14,7 +14,7 @@ the parser, which has validated the bytes already, builds events through
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, NoReturn
+from typing import Any, ClassVar, Final, NoReturn, TypeAlias
 
 from ._abnf import METHOD_RE
 from ._errors import LocalProtocolError, quote
@@ -31,6 +31,11 @@ __all__ = [
 ]
 
 _HTTP_VERSIONS: Final = frozenset({b"1.0", b"1.1"})
+
+#: A response head as the writer sees it: the status line and field lines
+#: serialized (without the blank line), the Content-Length and
+#: Transfer-Encoding values, and the Connection options.
+WireFacts: TypeAlias = tuple[bytes, bytes | None, bytes | None, frozenset[bytes]]
 _set = object.__setattr__
 
 
@@ -119,7 +124,7 @@ class Request(Event):
 class _ResponseHead(Event):
     """What ``InformationalResponse`` and ``Response`` share."""
 
-    __slots__ = ("headers", "http_version", "reason", "status_code")
+    __slots__ = ("_wire", "headers", "http_version", "reason", "status_code")
     _fields = ("status_code", "headers", "reason", "http_version")
     _allowed_codes: ClassVar[range] = range(100, 600)
 
@@ -127,6 +132,10 @@ class _ResponseHead(Event):
     headers: Headers
     reason: bytes
     http_version: bytes
+    #: What ``_writers.response_facts`` works out from the head, kept on
+    #: first use: the fields never change, so neither does what they say.
+    #: Not a field: equality, hash and repr ignore it.
+    _wire: WireFacts | None
 
     def __init__(
         self,
@@ -141,6 +150,7 @@ class _ResponseHead(Event):
                 f"{self._allowed_codes.start}-{self._allowed_codes.stop - 1}, got {status_code!r}"
             )
         _set(self, "status_code", status_code)
+        _set(self, "_wire", None)
         _set(self, "headers", Headers(headers))
         _set(self, "reason", _check_reason(reason))
         _set(self, "http_version", _check_version(http_version))
@@ -210,6 +220,7 @@ _set_status = _ResponseHead.__dict__["status_code"].__set__
 _set_response_headers = _ResponseHead.__dict__["headers"].__set__
 _set_reason = _ResponseHead.__dict__["reason"].__set__
 _set_response_version = _ResponseHead.__dict__["http_version"].__set__
+_set_wire = _ResponseHead.__dict__["_wire"].__set__
 _set_data = Data.__dict__["data"].__set__
 _set_trailers = EndOfMessage.__dict__["headers"].__set__
 
@@ -233,7 +244,13 @@ def new_response_head(
     _set_response_headers(event, headers)
     _set_reason(event, reason)
     _set_response_version(event, http_version)
+    _set_wire(event, None)
     return event
+
+
+def keep_wire(event: _ResponseHead, facts: WireFacts) -> None:
+    """Keep what the writer worked out from ``event``'s head on the event."""
+    _set_wire(event, facts)
 
 
 def new_data(data: bytes) -> Data:

@@ -19,7 +19,16 @@ from typing import Final
 
 from ._abnf import CONTENT_LENGTH_RE
 from ._errors import LocalProtocolError, quote
-from ._events import Data, EndOfMessage, Event, InformationalResponse, Request, Response
+from ._events import (
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Request,
+    Response,
+    WireFacts,
+    keep_wire,
+)
 from ._headers import Headers
 
 __all__ = [
@@ -103,8 +112,40 @@ def _framing_fields(headers: Headers) -> tuple[bytes | None, bytes | None]:
     return length, coding
 
 
+def _lines(headers: Headers) -> bytes:
+    """The field lines of ``headers``, without the blank line that ends them."""
+    return b"".join([b"%s: %s\r\n" % field for field in headers.raw_items()])
+
+
 def _field_lines(headers: Headers, extra: bytes = b"") -> bytes:
-    return b"".join([b"%s: %s\r\n" % field for field in headers.raw_items()]) + extra + b"\r\n"
+    return _lines(headers) + extra + b"\r\n"
+
+
+def connection_options(headers: Headers) -> frozenset[bytes]:
+    """The lowered options of a head's Connection field (RFC 9110 §7.6.1)."""
+    value = headers.get(b"connection")
+    if value is None:
+        return frozenset()
+    return frozenset([option.strip() for option in value.lower().split(b",")])
+
+
+def response_facts(event: Response) -> WireFacts:
+    """What a response head's fields say, worked out once per event.
+
+    Events and their headers are immutable, so a head an embedder sends
+    again (asyncio_adapter's cached 200 heads) is serialized and checked
+    once, not per response. Measured on bench/server_inprocess.py: 15.8
+    to 12.3 us per request (``send_complete`` alone, 4.5 to 1.2 us). A
+    head whose framing fields are refused keeps nothing, and is refused
+    again each time it is sent.
+    """
+    facts = event._wire
+    if facts is None:
+        headers = event.headers
+        length, coding = _framing_fields(headers)
+        facts = (_status_line(event) + _lines(headers), length, coding, connection_options(headers))
+        keep_wire(event, facts)
+    return facts
 
 
 def request_framing(event: Request) -> tuple[int, int, bytes]:
@@ -131,7 +172,7 @@ def response_framing(
     event: Response, request_method: bytes, peer_http_version: bytes
 ) -> tuple[int, int, bytes]:
     """(framing, length, header line to add) for a final response head."""
-    length, coding = _framing_fields(event.headers)
+    _, length, coding, _ = response_facts(event)
     status = event.status_code
     if status == 204 and (length is not None or coding is not None):
         raise LocalProtocolError(
@@ -215,7 +256,7 @@ def write_response_head(
     """
     writer._framing, writer._remaining, extra = framing
     writer._in_body = True
-    return _status_line(event) + _field_lines(event.headers, extra + extra_fields)
+    return response_facts(event)[0] + extra + extra_fields + b"\r\n"
 
 
 def _write_data(writer: _Writer, event: Event) -> bytes:
@@ -292,14 +333,15 @@ def serialize_complete(
     """
     if writer._in_body:
         raise LocalProtocolError("the previous message's body is not finished")
-    headers = head.headers
-    user_framed = (
-        headers.get(b"content-length") is not None or headers.get(b"transfer-encoding") is not None
-    )
     length_line = b"Content-Length: %d\r\n" % len(body)
     if isinstance(head, Request):
         if not isinstance(writer, RequestWriter):
             raise LocalProtocolError("only a client writes requests")
+        headers = head.headers
+        user_framed = (
+            headers.get(b"content-length") is not None
+            or headers.get(b"transfer-encoding") is not None
+        )
         # Checked first: an HTTP/1.0 POST without a framing field is
         # refused by ``request_framing``, but here it gets Content-Length.
         if not user_framed and (body or head.method in _METHODS_WITH_CONTENT):
@@ -309,13 +351,15 @@ def serialize_complete(
         else:
             framing, length, extra = request_framing(head)
         start = b"%s %s HTTP/%s\r\n" % (head.method, head.target, head.http_version)
+        start += _lines(headers)
     else:
         if not isinstance(writer, ResponseWriter):
             raise LocalProtocolError("only a server writes responses")
         method = writer.request_method
         status = head.status_code
+        start, user_length, user_coding, _ = response_facts(head)
         framing, length, extra = response_framing(head, method, writer.peer_http_version)
-        if not user_framed:
+        if user_length is None and user_coding is None:
             if framing != NO_BODY:
                 framing, length, extra = LENGTH, len(body), length_line
             elif method == b"HEAD" and status not in (204, 304):
@@ -324,7 +368,6 @@ def serialize_complete(
             raise LocalProtocolError(f"a {status} response has no body")
         if method == b"HEAD":
             body = b""
-        start = _status_line(head)
     if framing == NO_BODY:
         if body:
             raise LocalProtocolError("this message has no body (1xx, 204, 304 or no framing)")
@@ -340,4 +383,4 @@ def serialize_complete(
     else:
         payload = body
     writer._framing = framing
-    return start + _field_lines(headers, extra + extra_fields) + payload
+    return start + extra + extra_fields + b"\r\n" + payload

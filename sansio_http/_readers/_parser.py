@@ -36,6 +36,7 @@ class Parser:
         "_eof",
         "_error",
         "_fast_limit",
+        "_host",
         "_line_end",
         "_remaining",
         "_searched",
@@ -67,6 +68,9 @@ class Parser:
         self._searched = 0
         # Where the request line ends, once a long partial head needed it.
         self._line_end = -1
+        # The last Host value that passed the check: every request on a
+        # connection usually names the same one (see _head).
+        self._host = b""
         self._body_seen = 0
         self._eof = False
         self._error: RemoteProtocolError | None = None

@@ -1034,3 +1034,48 @@ def test_close_after_blank_lines_is_reported_once_the_response_is_sent(blank_lin
     events += conn.next_events() + conn.receive_data(b"") + conn.receive_data(b"")
     assert events == [ConnectionClosed()]
     assert conn.their_state is State.CLOSED
+
+
+def test_a_reused_response_head_frames_each_response_for_its_request() -> None:
+    """A Response sent again is framed anew: what is kept on it is only what its fields say."""
+    head = Response(200, [("Content-Type", "text/plain")])
+    conn, _ = server_after(GET)
+    first = conn.send_complete(head, b"hello")
+    conn.receive_data(b"HEAD / HTTP/1.0\r\n\r\n")
+    second = conn.send_complete(head, b"hello")
+    assert first == (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
+    )
+    assert second == (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+        b"Connection: close\r\n\r\n"
+    )
+    assert not conn.keep_alive
+    assert head == Response(200, [("Content-Type", "text/plain")])
+
+
+def test_a_refused_response_head_is_refused_every_time() -> None:
+    head = Response(200, [("Content-Length", "1"), ("Content-Length", "1")])
+    for _ in range(2):
+        conn, _ = server_after(GET)
+        with pytest.raises(LocalProtocolError, match="more than one Content-Length"):
+            conn.send_complete(head, b"x")
+        assert conn.our_state is State.SEND_RESPONSE
+
+
+def test_a_reused_response_head_with_connection_close_closes_each_time() -> None:
+    head = Response(200, [("Connection", "close")])
+    for _ in range(2):
+        conn, _ = server_after(GET)
+        conn.send(head)
+        assert not conn.keep_alive
+
+
+def test_each_host_on_a_keep_alive_connection_is_checked() -> None:
+    """The Host checked on one request does not vouch for a different one on the next."""
+    conn, _ = server_after(b"GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n")
+    conn.send_complete(Response(200))
+    assert conn.next_events() == []
+    with pytest.raises(RemoteProtocolError) as caught:
+        conn.receive_data(b"GET / HTTP/1.1\r\nHost: exa{mple.com\r\n\r\n")
+    assert caught.value.status_code == 400
