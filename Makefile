@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test lint typecheck bench fuzz clean
+.PHONY: run test e2e lint typecheck bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ typecheck: $(VENV)/.installed-test
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# A real nginx (Debian's package, installed when missing) in front of the
+# server, and wrk for the load burst: tests/e2e_nginx/.
+e2e: $(VENV)/.installed-test
+	@(command -v nginx || test -x /usr/sbin/nginx) >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) \
+		|| echo "nginx is missing and could not be installed: apt-get install nginx"
+	@command -v wrk >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+		|| echo "wrk is missing and could not be installed: apt-get install wrk"
+	E2E_NGINX=1 $(BIN)/pytest --no-cov tests/e2e_nginx
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/parser.py
