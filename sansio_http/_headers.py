@@ -34,6 +34,17 @@ def to_bytes(value: bytes | bytearray | str, what: str) -> bytes:
     raise LocalProtocolError(f"{what} must be bytes or str, got {type(value).__name__}")
 
 
+def list_elements(value: bytes) -> list[bytes]:
+    """The lowered, stripped, non-empty elements of a comma-separated field.
+
+    RFC 9110 §5.6.1: a list may carry empty elements and OWS around each,
+    and several field lines of one list-valued name make one list, which
+    is why callers join every line of the field before splitting.
+    """
+    elements = (element.strip(_OWS) for element in value.lower().split(b","))
+    return [element for element in elements if element]
+
+
 class Headers(Sequence[tuple[bytes, bytes]]):
     """An immutable sequence of ``(name, value)`` pairs in wire order.
 

@@ -29,7 +29,7 @@ from ._events import (
     WireFacts,
     keep_wire,
 )
-from ._headers import Headers
+from ._headers import Headers, list_elements
 
 __all__ = [
     "RequestWriter",
@@ -104,7 +104,7 @@ def _framing_fields(headers: Headers) -> tuple[bytes | None, bytes | None]:
     if coding is not None:
         if length is not None:
             raise LocalProtocolError("both Content-Length and Transfer-Encoding")
-        elements = [element.strip() for element in coding.split(b",") if element.strip()]
+        elements = list_elements(coding)
         if not elements or elements[-1] != b"chunked" or elements.count(b"chunked") > 1:
             raise LocalProtocolError(
                 f"Transfer-Encoding {quote(coding)} must end with a single chunked"
@@ -122,11 +122,15 @@ def _field_lines(headers: Headers, extra: bytes = b"") -> bytes:
 
 
 def connection_options(headers: Headers) -> frozenset[bytes]:
-    """The lowered options of a head's Connection field (RFC 9110 §7.6.1)."""
-    value = headers.get(b"connection")
-    if value is None:
+    """The lowered options of a head's Connection field (RFC 9110 §7.6.1).
+
+    Every Connection line counts, as the reader counts them: a ``close``
+    on a second line closes the connection for the peer too.
+    """
+    values = headers.get_all(b"connection")
+    if not values:
         return frozenset()
-    return frozenset([option.strip() for option in value.lower().split(b",")])
+    return frozenset(list_elements(b",".join(values)))
 
 
 def response_facts(event: Response) -> WireFacts:
@@ -174,14 +178,19 @@ def response_framing(
     """(framing, length, header line to add) for a final response head."""
     _, length, coding, _ = response_facts(event)
     status = event.status_code
-    if status == 204 and (length is not None or coding is not None):
+    # RFC 9110 §8.6 and §9.3.6, RFC 9112 §6.1: a 204, and a 2xx that opens
+    # a CONNECT tunnel, carry no framing field: the bytes after them are
+    # no body, and a peer that believed the field would misread them.
+    tunnel = request_method == b"CONNECT" and 200 <= status < 300
+    if (status == 204 or tunnel) and (length is not None or coding is not None):
         raise LocalProtocolError(
-            "a 204 response must not carry Content-Length or Transfer-Encoding"
+            f"a {status} response{' to CONNECT' if tunnel else ''} must not carry "
+            "Content-Length or Transfer-Encoding"
         )
     if (
         request_method == b"HEAD"
         or status in (204, 304)
-        or (request_method == b"CONNECT" and status < 300)
+        or tunnel
     ):
         return NO_BODY, 0, b""
     # RFC 9112 §6.1: chunked is for HTTP/1.1 at both ends; a recipient
@@ -231,9 +240,11 @@ def _write_informational(writer: _Writer, event: Event) -> bytes:
         # RFC 9110 §15.2: HTTP/1.0 has no 1xx; the client would take it
         # for the final response.
         raise LocalProtocolError("a 1xx response cannot be sent to an HTTP/1.0 client")
-    if event.headers.get(b"content-length") is not None:
-        raise LocalProtocolError("a 1xx response must not carry Content-Length")
-    return _status_line(event) + _field_lines(event.headers)
+    # RFC 9110 §8.6 and RFC 9112 §6.1: no framing field on a 1xx.
+    headers = event.headers
+    if headers.get(b"content-length") is not None or headers.get(b"transfer-encoding") is not None:
+        raise LocalProtocolError("a 1xx response must not carry Content-Length or Transfer-Encoding")
+    return _status_line(event) + _field_lines(headers)
 
 
 def _write_response(writer: _Writer, event: Event) -> bytes:

@@ -111,12 +111,6 @@ def joined(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     return b", ".join(values) if values else None
 
 
-def list_elements(value: bytes) -> list[bytes]:
-    """The lowered, stripped, non-empty elements of a comma-separated list."""
-    elements = (element.strip(_OWS) for element in value.lower().split(b","))
-    return [element for element in elements if element]
-
-
 # --- diagnosis: cold paths that explain why bytes were refused ---------------
 
 

@@ -6,7 +6,7 @@ from typing import Final
 
 from .._abnf import MAX_LENGTH_DIGITS
 from .._errors import RemoteProtocolError, quote
-from ._fields import list_elements
+from .._headers import list_elements
 from ._parser import CHUNK_LINE, LENGTH, UNTIL_CLOSE, Parser
 
 #: Transfer codings RFC 9110 registers that this core does not decode. A

@@ -1079,3 +1079,44 @@ def test_each_host_on_a_keep_alive_connection_is_checked() -> None:
     with pytest.raises(RemoteProtocolError) as caught:
         conn.receive_data(b"GET / HTTP/1.1\r\nHost: exa{mple.com\r\n\r\n")
     assert caught.value.status_code == 400
+
+
+def test_close_on_a_second_connection_line_ends_keep_alive_on_both_sides() -> None:
+    """RFC 9110 §5.3: the lines of a list-valued field make one list, so
+    ``close`` on a second Connection line counts for us as it does for the peer."""
+    server, client = Connection(SERVER), Connection(CLIENT)
+    server.receive_data(client.send_complete(Request("GET", "/", [("Host", "a")])))
+    wire = server.send_complete(
+        Response(
+            200, [("Content-Length", "0"), ("Connection", "keep-alive"), ("Connection", "close")]
+        )
+    )
+    client.receive_data(wire)
+    assert server.keep_alive is False
+    assert client.keep_alive is False
+    assert server.our_state is State.MUST_CLOSE
+
+
+@pytest.mark.parametrize("field", [("Content-Length", "5"), ("Transfer-Encoding", "chunked")])
+def test_a_tunnel_response_carries_no_framing_field(field) -> None:
+    """RFC 9110 §9.3.6: a server MUST NOT send Content-Length or
+    Transfer-Encoding in a 2xx response to CONNECT."""
+    conn = Connection(SERVER)
+    conn.receive_data(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+    with pytest.raises(LocalProtocolError):
+        conn.send(Response(200, [field]))
+    assert conn.our_state is State.SEND_RESPONSE
+    conn.send(Response(200))
+    assert conn.our_state is State.SWITCHED_PROTOCOL
+
+
+def test_an_informational_response_carries_no_transfer_encoding() -> None:
+    """RFC 9112 §6.1: a server MUST NOT send Transfer-Encoding in a 1xx response."""
+    conn = Connection(SERVER)
+    conn.receive_data(
+        b"PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n"
+    )
+    with pytest.raises(LocalProtocolError):
+        conn.send(InformationalResponse(100, [("Transfer-Encoding", "chunked")]))
+    assert conn.they_are_waiting_for_100_continue
+    assert conn.send(InformationalResponse(100)) == b"HTTP/1.1 100 Continue\r\n\r\n"
