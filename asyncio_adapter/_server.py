@@ -568,9 +568,10 @@ class HTTPConnection(asyncio.Protocol):
             self._got_bytes = False
             events = conn.next_events()
             if not events:
-                if self._inbox:
-                    # Bytes of the next request came while this one ran: it
-                    # is not idle, and a graceful shutdown must answer it.
+                if self._inbox or conn.buffered_bytes:
+                    # Bytes of the next request came while this one ran, or
+                    # with it: it is not idle, and a graceful shutdown and
+                    # the head timeout (408) must answer it.
                     self._phase = _HEAD
                     self._got_bytes = True
                     self.deadline = clock() + server.timeouts.head

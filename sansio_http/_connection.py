@@ -117,6 +117,16 @@ class Connection:
         )
 
     @property
+    def buffered_bytes(self) -> int:
+        """How many received bytes are not handed out as events yet.
+
+        An embedder tells by it an idle keep-alive connection from one whose
+        next request has begun to arrive in the same read as the last one:
+        the second gets a head timeout (and a 408), not an idle close.
+        """
+        return len(self._buffer)
+
+    @property
     def keep_alive(self) -> bool:
         """Whether the connection can carry another exchange after this one."""
         return self._keep_alive

@@ -146,3 +146,21 @@ async def test_slowloris_is_cut_off_while_a_normal_client_is_served():
         finally:
             for client in slow:
                 await client.close()
+
+
+async def test_a_partial_head_pipelined_behind_a_request_gets_408_not_an_idle_close(clocked):
+    """DESIGN.md: a connection that sent part of a head gets 408 when the head
+    timeout expires, even when that part came in the same write as a whole request."""
+    server, clock = clocked
+    async with raw_client(server) as raw:
+        await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HT")
+        assert (await raw.read_response()).body == b"hello"
+        clock.now += 5.1  # past the keep-alive idle time, not the head timeout
+        server.sweeper.sweep()
+        await asyncio.sleep(0.01)
+        assert len(server.connections) == 1
+        clock.now += 5.0
+        server.sweeper.sweep()
+        response = await raw.read_response()
+        assert response.status == 408
+        assert await raw.at_eof()

@@ -1120,3 +1120,12 @@ def test_an_informational_response_carries_no_transfer_encoding() -> None:
         conn.send(InformationalResponse(100, [("Transfer-Encoding", "chunked")]))
     assert conn.they_are_waiting_for_100_continue
     assert conn.send(InformationalResponse(100)) == b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+def test_buffered_bytes_counts_what_is_not_handed_out_yet() -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HT")
+    assert conn.buffered_bytes == len(b"GET / HT")
+    conn.send_complete(Response(200))
+    conn.receive_data(b"TP/1.1\r\nHost: a\r\n\r\n")
+    assert conn.buffered_bytes == 0
