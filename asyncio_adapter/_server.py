@@ -64,7 +64,6 @@ READ_HIGH_WATER: Final = 64 * 1024
 #: How long a lingering close reads and drops what the peer still sends.
 LINGER_TIMEOUT: Final = 2.0
 
-_REASONS: Final = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
 
 # The request methods' str forms, so the hot path does not decode them.
 _METHODS: Final = {
@@ -489,7 +488,7 @@ class HTTPConnection(asyncio.Protocol):
         """The status the core chose for the peer's error, if no response began."""
         if not self._response_started:
             with contextlib.suppress(LocalProtocolError):
-                self._send_error(error.status_code, _REASONS.get(error.status_code, b"").decode())
+                self._send_error(error.status_code, HTTPStatus(error.status_code).phrase)
 
     def _send_error(self, status: int, text: str) -> None:
         """An error response after which the connection closes."""
@@ -498,7 +497,8 @@ class HTTPConnection(asyncio.Protocol):
             (b"date", self.server.date),
             (b"connection", b"close"),
         ]
-        event = ResponseEvent(status_code=status, headers=headers, reason=_REASONS.get(status, b""))
+        # No reason given: the writer fills in the standard phrase.
+        event = ResponseEvent(status_code=status, headers=headers)
         self._response_started = True
         self._linger = True
         self._out.append(self.conn.send_complete(event, text.encode("utf-8")))
@@ -775,9 +775,7 @@ class HTTPConnection(asyncio.Protocol):
             # Shutting down, or answering before the body was read: tell the
             # client this connection ends with this response.
             headers.append((b"connection", b"close"))
-        return ResponseEvent(
-            status_code=response.code, headers=headers, reason=_REASONS.get(response.code, b"")
-        )
+        return ResponseEvent(status_code=response.code, headers=headers)
 
     async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:
         conn = self.conn

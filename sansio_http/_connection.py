@@ -426,10 +426,8 @@ class Connection:
             raise LocalProtocolError("cannot send another request on this connection")
 
     def _send_request_head(self, event: Request) -> bytes:
-        writer = self._writer
-        if writer._in_body:
-            raise LocalProtocolError("the previous request's body is not finished")
-        data = write_request_head(writer, event, request_framing(event))
+        # The transition table already refused a head while a body is open.
+        data = write_request_head(self._writer, event, request_framing(event))
         self._note_request(event)
         return data
 
@@ -482,8 +480,6 @@ class Connection:
     def _send_response_head(self, event: Response) -> bytes:
         writer = self._writer
         assert isinstance(writer, ResponseWriter)
-        if writer._in_body:
-            raise LocalProtocolError("the previous response's body is not finished")
         framing = response_framing(event, writer.request_method, writer.peer_http_version)
         options = response_facts(event)[3]
         extra = self._response_connection_field(options, will_close=framing[0] == UNTIL_CLOSE)

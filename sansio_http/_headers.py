@@ -61,8 +61,9 @@ class Headers(Sequence[tuple[bytes, bytes]]):
     # only in ``_raw_lines`` (parsed headers cut it out on demand).
     _raw_names: list[bytes] | None
     _raw_lines: list[bytes]
-    # name -> value when every name is distinct (most messages): ``get``
-    # becomes one dict lookup. ``None`` until built, or when names repeat.
+    # name -> value for parsed headers whose names are all distinct (most
+    # messages): ``get`` is one dict lookup. ``None`` for headers built by
+    # hand (a few fields, scanned) and when names repeat.
     _index: dict[bytes, bytes] | None
 
     def __init__(self, fields: HeaderInput = ()) -> None:

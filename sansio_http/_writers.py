@@ -187,11 +187,7 @@ def response_framing(
             f"a {status} response{' to CONNECT' if tunnel else ''} must not carry "
             "Content-Length or Transfer-Encoding"
         )
-    if (
-        request_method == b"HEAD"
-        or status in (204, 304)
-        or tunnel
-    ):
+    if request_method == b"HEAD" or status in (204, 304) or tunnel:
         return NO_BODY, 0, b""
     # RFC 9112 §6.1: chunked is for HTTP/1.1 at both ends; a recipient
     # treats an HTTP/1.0 message with Transfer-Encoding as badly framed.
@@ -243,7 +239,9 @@ def _write_informational(writer: _Writer, event: Event) -> bytes:
     # RFC 9110 §8.6 and RFC 9112 §6.1: no framing field on a 1xx.
     headers = event.headers
     if headers.get(b"content-length") is not None or headers.get(b"transfer-encoding") is not None:
-        raise LocalProtocolError("a 1xx response must not carry Content-Length or Transfer-Encoding")
+        raise LocalProtocolError(
+            "a 1xx response must not carry Content-Length or Transfer-Encoding"
+        )
     return _status_line(event) + _field_lines(headers)
 
 
@@ -389,9 +387,7 @@ def serialize_complete(
                 f"Content-Length says {length} but the body has {len(body)} bytes"
             )
         payload = body
-    elif framing == CHUNKED:
+    else:  # CHUNKED: a body known up front is never framed until close
         payload = (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
-    else:
-        payload = body
     writer._framing = framing
     return start + extra + extra_fields + b"\r\n" + payload
