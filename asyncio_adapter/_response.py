@@ -55,8 +55,10 @@ class Response:
         headers: HeaderSource | None = None,
         content_type: str | None = None,
     ) -> None:
-        if not 100 <= code <= 999:
-            raise ValueError(f"status code out of range: {code!r}")
+        # A final response: 1xx are the server's to send (100 Continue), and
+        # RFC 9110 §15 defines no code past 599.
+        if not 200 <= code <= 599:
+            raise ValueError(f"a response's status code must be 200-599, got {code!r}")
         self.code = code
         self.headers: list[tuple[str, str]] = []
         if headers is not None:
