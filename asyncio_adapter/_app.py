@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import os
 import signal
 from collections.abc import Callable
 
+from ._asgi import ASGIRoutes
 from ._config import (
     DEFAULT_BACKLOG,
     DEFAULT_GRACE_PERIOD,
@@ -15,6 +18,7 @@ from ._config import (
     DEFAULT_PORT,
     Config,
     LoopName,
+    RouteMatch,
     Routes,
     new_event_loop,
 )
@@ -26,6 +30,10 @@ from ._timeouts import DEFAULT_TIMEOUT_BODY, DEFAULT_TIMEOUT_HEAD, DEFAULT_TIMEO
 
 class App:
     """Serves a router: ``App(router).start_server()`` as in the article.
+
+    ``router`` may also be an ``ASGIRoutes`` (an ASGI application): its
+    lifespan startup runs before the server binds, its shutdown after the
+    drain.
 
     Keyword arguments are the ``Config`` fields; the CLI's flags override
     them.
@@ -49,6 +57,12 @@ class App:
         grace_period: float = DEFAULT_GRACE_PERIOD,
         proxy_headers: bool = False,
         forwarded_allow_ips: str = DEFAULT_FORWARDED_ALLOW_IPS,
+        uds: str | None = None,
+        fd: int | None = None,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+        workers: int = 1,
+        max_requests: int | None = None,
     ) -> None:
         self.router = router
         self.config = Config(
@@ -66,6 +80,12 @@ class App:
             grace_period=grace_period,
             proxy_headers=proxy_headers,
             forwarded_allow_ips=forwarded_allow_ips,
+            uds=uds,
+            fd=fd,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+            workers=workers,
+            max_requests=max_requests,
         )
 
     def configure(self, **overrides: object) -> None:
@@ -84,10 +104,21 @@ class App:
         ``ready`` is called with the listening ``Server`` (a test learns
         the port that way). A second signal during the drain stops at once.
         """
-        server = Server(self.router, self.config)
-        await server.start()
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
+        lifespan = self.router if isinstance(self.router, ASGIRoutes) else None
+        if lifespan is not None:
+            await lifespan.startup()  # LifespanFailure: nothing was bound yet
+        counted = None
+        if self.config.max_requests is not None:
+
+            def on_limit() -> None:
+                server.stop_accepting()  # now, not a loop iteration later
+                stop.set()
+
+            counted = _CountedRoutes(self.router, self.config.max_requests, on_limit)
+        server = Server(counted or self.router, self.config)
+        await server.start()
         signals = (signal.SIGINT, signal.SIGTERM)
 
         def on_second_signal() -> None:
@@ -102,14 +133,44 @@ class App:
         for number in signals:
             loop.add_signal_handler(number, on_signal)
         try:
-            host, port = server.address
-            error_logger.info("Serving on http://%s:%d (Ctrl-C to stop)", host, port)
+            error_logger.info("Serving on %s (Ctrl-C to stop)", server.url)
             if ready is not None:
                 ready(server)
             await stop.wait()
+            if counted is not None and counted.served >= counted.limit:
+                error_logger.info("Served %d requests: stopping this worker", counted.limit)
             error_logger.info("Shutting down: finishing requests in flight")
             await server.shutdown()
+            if lifespan is not None:
+                await lifespan.shutdown()
         finally:
             for number in signals:
                 loop.remove_signal_handler(number)
             server.abort()
+            if self.config.uds is not None and self.config.fd is None:
+                # Ours to remove; a supervisor's workers (fd set) leave it to the supervisor.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.config.uds)
+
+
+class _CountedRoutes:
+    """The router, counting lookups: ``--max-requests`` stops the worker after the last.
+
+    One lookup per request that reached routing (404 and 405 included);
+    the request that reaches the count is answered during the graceful
+    shutdown it starts.
+    """
+
+    __slots__ = ("_on_limit", "_routes", "limit", "served")
+
+    def __init__(self, routes: Routes, limit: int, on_limit: Callable[[], None]) -> None:
+        self._routes = routes
+        self._on_limit = on_limit
+        self.limit = limit
+        self.served = 0
+
+    def match(self, method: str, path: str) -> RouteMatch:
+        self.served += 1
+        if self.served == self.limit:
+            self._on_limit()
+        return self._routes.match(method, path)

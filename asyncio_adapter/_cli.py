@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ._app import App
+from ._asgi import ASGIRoutes, LifespanFailure, is_asgi_application
 from ._config import (
     DEFAULT_BACKLOG,
     DEFAULT_GRACE_PERIOD,
@@ -22,6 +23,7 @@ from ._config import (
 )
 from ._logging import LOG_LEVELS
 from ._proxy import DEFAULT_FORWARDED_ALLOW_IPS
+from ._supervisor import Supervisor
 from ._timeouts import DEFAULT_TIMEOUT_BODY, DEFAULT_TIMEOUT_HEAD, DEFAULT_TIMEOUT_KEEP_ALIVE
 
 
@@ -55,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "target",
         metavar="MODULE:ATTR",
-        help="what to serve: an App or a Router, e.g. examples.seed_app:app",
+        help="what to serve: an App, a Router or an ASGI application, e.g. examples.seed_app:app",
     )
     parser.add_argument(
         "--host", help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 for all)"
@@ -122,8 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--proxy-headers",
         action="store_true",
-        help="take the client address from X-Forwarded-For when the peer is a trusted "
-        "proxy (default: off, the header is ignored)",
+        help="take the client address and scheme from Forwarded, X-Forwarded-For and "
+        "X-Forwarded-Proto when the peer is a trusted proxy (default: off, they are ignored)",
     )
     parser.add_argument(
         "--forwarded-allow-ips",
@@ -131,6 +133,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma list of proxy addresses, CIDR networks or * that --proxy-headers "
         f"trusts (default {DEFAULT_FORWARDED_ALLOW_IPS})",
     )
+    parser.add_argument(
+        "--uds", metavar="PATH", help="listen on this Unix domain socket instead of host:port"
+    )
+    parser.add_argument(
+        "--fd",
+        type=int,
+        metavar="N",
+        help="serve on this inherited, already bound socket (from systemd or a supervisor)",
+    )
+    parser.add_argument(
+        "--ssl-certfile", metavar="PATH", help="serve HTTPS with this PEM certificate (chain)"
+    )
+    parser.add_argument(
+        "--ssl-keyfile",
+        metavar="PATH",
+        help="the certificate's PEM private key (default: in --ssl-certfile)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes sharing the socket under a supervisor that restarts them "
+        "(default 1: no supervisor)",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=_positive_int,
+        metavar="N",
+        help="a worker that served this many requests is replaced by a fresh one (default: never)",
+    )
+    # Set by the supervisor on the processes it starts: serve, do not supervise.
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--loop",
         choices=("asyncio", "uvloop"),
@@ -151,22 +185,40 @@ def load_app(target: str) -> App:
         return value
     if callable(getattr(value, "match", None)):
         return App(value)  # type: ignore[arg-type]
-    raise TypeError(f"{target} is a {type(value).__name__}, not an App or a Router")
+    if is_asgi_application(value):
+        # ASGI applications read their bodies themselves (receive), unbuffered.
+        return App(ASGIRoutes(value), limit_request_body=0)  # type: ignore[arg-type]
+    raise TypeError(
+        f"{target} is a {type(value).__name__}, not an App, a Router or an ASGI application"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
     parser = build_parser()
     options = vars(parser.parse_args(argv))
     target = options.pop("target")
+    worker = options.pop("worker", False)
     try:
         app = load_app(target)
         app.configure(**options)
     except (ImportError, AttributeError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    config = app.config
+    if not worker and (config.workers > 1 or config.max_requests is not None):
+        try:
+            return Supervisor(config, list(argv)).run()
+        except OSError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     try:
         app.start_server()
-    except RuntimeError as error:  # --loop uvloop without uvloop installed
+    except (RuntimeError, OSError) as error:  # no uvloop; a port in use; a bad certificate
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except LifespanFailure as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     return 0

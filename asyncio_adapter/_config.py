@@ -47,8 +47,16 @@ class Config:
     server buffers for ``request.body`` (413 past it; ``request.stream()``
     is not capped). ``grace_period`` is how long a shutdown waits for
     requests in flight before it closes their connections.
-    ``proxy_headers`` believes ``X-Forwarded-For`` from the peers in
-    ``forwarded_allow_ips``.
+    ``proxy_headers`` believes ``Forwarded``, ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` from the peers in ``forwarded_allow_ips``.
+
+    Where to listen: an inherited listening socket ``fd`` if given (the
+    other two are then ignored, as the supervisor's workers need), else
+    the Unix socket ``uds`` if given, else ``host:port``. TLS is on when
+    ``ssl_certfile`` is given (``ssl_keyfile`` may be left out when the
+    certificate file holds the key too). ``workers`` processes share the
+    listening socket under a supervisor, which also replaces a worker
+    after ``max_requests`` requests.
     """
 
     host: str = DEFAULT_HOST
@@ -65,6 +73,12 @@ class Config:
     grace_period: float = DEFAULT_GRACE_PERIOD
     proxy_headers: bool = False
     forwarded_allow_ips: str = DEFAULT_FORWARDED_ALLOW_IPS
+    uds: str | None = None
+    fd: int | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    workers: int = 1
+    max_requests: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -78,6 +92,14 @@ class Config:
         if self.grace_period < 0:
             raise ValueError("grace_period must not be negative")
         TrustedProxies(self.forwarded_allow_ips)  # raises ValueError if malformed
+        if self.fd is not None and self.fd < 0:
+            raise ValueError(f"not a file descriptor: {self.fd}")
+        if self.ssl_keyfile is not None and self.ssl_certfile is None:
+            raise ValueError("--ssl-keyfile needs --ssl-certfile")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
+        if self.max_requests is not None and self.max_requests < 1:
+            raise ValueError("max_requests must be at least 1")
         if self.loop not in ("asyncio", "uvloop"):
             raise ValueError(f"unknown event loop: {self.loop!r}")
 

@@ -190,7 +190,10 @@ class Request:
     """One HTTP request as a handler sees it.
 
     ``method``, ``path`` (percent-decoded), ``query_string``, ``path_params``,
-    ``client`` and ``http_version`` are plain attributes; ``headers``,
+    ``client`` and ``http_version`` are plain attributes, as are ``scheme``
+    (``https`` under TLS, or as a trusted proxy says), ``raw_path`` (the
+    path's bytes as received) and ``server`` (the listening address;
+    ``None`` on a Unix socket); ``headers``,
     ``query_params``, ``cookies``, ``body`` and ``body_raw`` are computed on
     first use. The server buffers a body up to its limit before the handler
     runs; past the limit ``body`` and ``body_raw`` raise
@@ -215,6 +218,9 @@ class Request:
         "path",
         "path_params",
         "query_string",
+        "raw_path",
+        "scheme",
+        "server",
     )
 
     def __init__(
@@ -231,8 +237,14 @@ class Request:
         source: BodySource | None = None,
         limit: int = 0,
         prefix: bytes = b"",
+        scheme: str = "http",
+        raw_path: bytes | None = None,
+        server: tuple[str, int] | None = None,
     ) -> None:
         self.method = method
+        self.scheme = scheme
+        self.raw_path = raw_path
+        self.server = server
         self.path = path
         self.query_string = query_string
         self.path_params: dict[str, object] = dict(path_params) if path_params else {}

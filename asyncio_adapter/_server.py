@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import socket
 from collections.abc import AsyncIterable, Callable
 from http import HTTPStatus
 from typing import Final, cast
@@ -45,7 +46,7 @@ from sansio_http import Response as ResponseEvent
 from ._config import Config, Routes
 from ._errors import HTTPError
 from ._logging import error_logger, escape_control, log_access
-from ._proxy import TrustedProxies, forwarded_client
+from ._proxy import TrustedProxies, forwarded_origin
 from ._request import Request
 from ._response import (
     BINARY_TYPE,
@@ -56,6 +57,7 @@ from ._response import (
     error_response,
     to_response,
 )
+from ._sockets import bind_socket, describe, ssl_context
 from ._timeouts import NEVER, Sweeper, Timeouts
 
 #: Pause reading once this much is buffered while a response is owed.
@@ -115,6 +117,10 @@ class Server:
             config.timeout_head, config.timeout_body, config.timeout_keep_alive
         )
         self.limits = Limits()
+        self.tls = config.ssl_certfile is not None
+        self.scheme = "https" if self.tls else "http"
+        #: The ASGI ``server``: the (host, port) listened on, ``None`` on a Unix socket.
+        self.server_address: tuple[str, int] | None = None
         self.trusted_proxies = (
             TrustedProxies(config.forwarded_allow_ips) if config.proxy_headers else None
         )
@@ -149,19 +155,34 @@ class Server:
         host, port = self._server.sockets[0].getsockname()[:2]
         return host, port
 
-    async def start(self) -> None:
+    @property
+    def url(self) -> str:
+        """Where the server listens: ``http(s)://host:port``, or ``unix:PATH``."""
+        assert self._server is not None, "the server is not started"
+        sock = self._server.sockets[0]
+        return describe(sock, tls=self.tls)
+
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """Listen on ``sock`` if given (gunicorn's), else on what ``config`` says.
+
+        ``config`` picks an inherited ``fd``, a Unix socket or host:port;
+        ``ssl_certfile`` turns TLS on (``_sockets``).
+        """
         loop = asyncio.get_running_loop()
         if self._clock is None:
             self._clock = loop.time
         self._sweeper = Sweeper(self._clock)
         self._all_closed = asyncio.Event()
+        context = ssl_context(self.config)  # before binding: a bad certificate leaks nothing
         self._server = await loop.create_server(
             lambda: HTTPConnection(self),
-            self.config.host,
-            self.config.port,
+            sock=sock if sock is not None else bind_socket(self.config),
             backlog=self.config.backlog,
-            reuse_address=True,
+            ssl=context,
         )
+        name = self._server.sockets[0].getsockname()
+        if isinstance(name, tuple):
+            self.server_address = (str(name[0]), int(name[1]))
         self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
 
     def _tick(self) -> None:
@@ -195,6 +216,16 @@ class Server:
         self.sweeper.discard(connection)
         if not self.connections and self._all_closed is not None:
             self._all_closed.set()
+
+    def stop_accepting(self) -> None:
+        """Close the listening socket now; responses from here on say ``Connection: close``.
+
+        The first step of ``shutdown``, callable on its own where waiting a
+        loop iteration would let one more connection in (``--max-requests``).
+        """
+        self.closing = True
+        if self._server is not None:
+            self._server.close()
 
     async def shutdown(self, grace_period: float | None = None) -> None:
         """Stop accepting, close idle connections, let requests in flight finish."""
@@ -330,7 +361,8 @@ class HTTPConnection(asyncio.Protocol):
         self._eof = True
         self._wake(b"")
         # Keep our side open: a half-closed peer may still read its responses.
-        return True
+        # TLS cannot half-close (asyncio warns and closes): say nothing there.
+        return None if self.server.tls else True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._eof = True
@@ -538,10 +570,10 @@ class HTTPConnection(asyncio.Protocol):
             received = self._received_body(events)
             method = _METHODS.get(head.method) or head.method.decode("ascii")
             client = self.client
+            scheme = server.scheme
             if server.trusted_proxies is not None:
-                forwarded = [v.decode("latin-1") for v in head.headers.get_all(b"x-forwarded-for")]
-                client = forwarded_client(client, forwarded, server.trusted_proxies)
-            status, size = await self._dispatch(head, method, received, client)
+                client, scheme = self._forwarded_origin(head, client, scheme)
+            status, size = await self._dispatch(head, method, received, client, scheme)
             if access_log:
                 log_access(
                     client,
@@ -579,6 +611,21 @@ class HTTPConnection(asyncio.Protocol):
                     self._phase = _IDLE
                     self.deadline = clock() + server.timeouts.keep_alive
 
+    def _forwarded_origin(
+        self, head: RequestEvent, client: tuple[str, int] | None, scheme: str
+    ) -> tuple[tuple[str, int] | None, str]:
+        """``--proxy-headers``: the client and scheme as the trusted proxies saw them."""
+        headers = head.headers
+        assert self.server.trusted_proxies is not None
+        return forwarded_origin(
+            client,
+            scheme,
+            forwarded=[v.decode("latin-1") for v in headers.get_all(b"forwarded")],
+            x_forwarded_for=[v.decode("latin-1") for v in headers.get_all(b"x-forwarded-for")],
+            x_forwarded_proto=[v.decode("latin-1") for v in headers.get_all(b"x-forwarded-proto")],
+            trusted=self.server.trusted_proxies,
+        )
+
     def _received_body(self, events: list[Event]) -> bytes:
         """The body bytes that came with the head: all of it, in the common case."""
         if type(events[-1]) is EndOfMessage:
@@ -598,6 +645,7 @@ class HTTPConnection(asyncio.Protocol):
         method: str,
         received: bytes,
         client: tuple[str, int] | None,
+        url_scheme: str,
     ) -> tuple[int, int]:
         """Route, run the handler, send its response; return (status, body bytes)."""
         server = self.server
@@ -657,6 +705,9 @@ class HTTPConnection(asyncio.Protocol):
             client=client,
             http_version=head.http_version.decode("ascii"),
             source=self,
+            scheme=url_scheme,
+            raw_path=target,
+            server=server.server_address,
             limit=limit,
             prefix=prefix,
         )

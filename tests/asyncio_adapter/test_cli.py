@@ -18,6 +18,12 @@ FLAGS = [
     "--backlog",
     "--grace-period",
     "--loop",
+    "--uds",
+    "--fd",
+    "--ssl-certfile",
+    "--ssl-keyfile",
+    "--workers",
+    "--max-requests",
 ]
 
 
@@ -67,7 +73,9 @@ def test_every_flag_parses():
         ["m:a", "--limit-concurrency=0"],
         ["m:a", "--loop=trio"],
         ["m:a", "--log-level=loud"],
-        ["m:a", "--workers=2"],
+        ["m:a", "--workers=0"],
+        ["m:a", "--max-requests=0"],
+        ["m:a", "--fd=stdin"],
     ],
 )
 def test_bad_flags_exit_2(argv, capsys):
@@ -84,6 +92,41 @@ def test_help_explains_each_flag_with_its_default(capsys):
         assert flag in text
     for default in ["127.0.0.1", "8080", "10)", "5)", "1048576", "2048"]:
         assert default in text
+
+
+def test_deployment_flags_parse():
+    argv = [
+        "m:a",
+        "--uds=/run/app.sock",
+        "--fd=3",
+        "--ssl-certfile=c.pem",
+        "--ssl-keyfile=k.pem",
+        "--workers=4",
+        "--max-requests=1000",
+    ]
+    assert vars(build_parser().parse_args(argv)) == {
+        "target": "m:a",
+        "uds": "/run/app.sock",
+        "fd": 3,
+        "ssl_certfile": "c.pem",
+        "ssl_keyfile": "k.pem",
+        "workers": 4,
+        "max_requests": 1000,
+    }
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_main_reports_a_missing_certificate(workers, tmp_path, capsys):
+    """One process or a supervisor: a clear error and status 2, no traceback."""
+    missing = str(tmp_path / "missing.pem")
+    argv = [
+        "examples.seed_app:app",
+        "--port=0",
+        f"--workers={workers}",
+        f"--ssl-certfile={missing}",
+    ]
+    assert main(argv) == 2
+    assert "missing.pem" in capsys.readouterr().err
 
 
 def test_load_app_takes_an_app_or_wraps_a_router():

@@ -30,6 +30,10 @@ def test_defaults_match_the_design():
         ("grace_period", -1.0),
         ("loop", "trio"),
         ("forwarded_allow_ips", "not-a-network"),
+        ("fd", -1),
+        ("ssl_keyfile", "key.pem"),
+        ("workers", 0),
+        ("max_requests", 0),
     ],
 )
 def test_bad_settings_are_refused(field, value):

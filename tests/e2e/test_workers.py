@@ -1,0 +1,75 @@
+"""``--workers`` and ``--max-requests``: a supervisor and the processes it keeps up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import httpx
+
+from .helpers import STEP
+from .test_cli import ServerProcess
+
+
+def start(*flags):
+    server = ServerProcess("tests.e2e.pid_app:router", "--no-access-log", *flags)
+    server.base = server.wait_for(r"serving on (http://127\.0\.0\.1:\d+) with").group(1)
+    return server
+
+
+def pids_answering(base, count):
+    """The worker pids that answered ``count`` requests, each on a new connection."""
+    seen = []
+    for _ in range(count):
+        with httpx.Client(timeout=STEP) as client:
+            seen.append(int(client.get(f"{base}/pid").text))
+    return seen
+
+
+def wait_pid_gone(pid):
+    deadline = time.monotonic() + STEP
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} is still alive")
+
+
+def test_workers_share_the_socket_a_dead_one_is_replaced_and_sigterm_stops_all():
+    server = start("--workers", "2")
+    try:
+        first = int(server.wait_for(r"Started worker (\d+)").group(1))
+        second = int(server.wait_for(r"Started worker (\d+)").group(1))
+        for _ in range(2):
+            server.wait_for(r"Serving on http://127\.0\.0\.1:\d+ \(")
+        assert set(pids_answering(server.base, 20)) <= {first, second}
+
+        os.kill(first, signal.SIGKILL)
+        server.wait_for(rf"Worker {first} killed by SIGKILL")
+        third = int(server.wait_for(r"Started worker (\d+)").group(1))
+        server.wait_for(r"Serving on http://127\.0\.0\.1:\d+ \(")
+        answered = set(pids_answering(server.base, 20))
+        assert first not in answered
+        assert answered <= {second, third}
+    finally:
+        code, log = server.finish(signal.SIGTERM)
+    assert code == 0, log
+    assert "Supervisor stopping 2 worker(s)" in log
+    wait_pid_gone(second)
+    wait_pid_gone(third)
+
+
+def test_max_requests_recycles_the_worker_without_failing_a_request():
+    server = start("--max-requests", "4")
+    try:
+        server.wait_for(r"Serving on http://127\.0\.0\.1:\d+ \(")
+        answered = pids_answering(server.base, 10)
+    finally:
+        code, log = server.finish(signal.SIGINT)
+    assert code == 0, log
+    # Four requests per worker, then a fresh one: 4 + 4 + 2.
+    assert [answered.count(pid) for pid in dict.fromkeys(answered)] == [4, 4, 2], answered
+    assert log.count("Served 4 requests: stopping this worker") == 2
