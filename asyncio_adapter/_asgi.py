@@ -146,14 +146,16 @@ class ASGIRoutes:
             "headers": list(request._raw_headers),
             "client": request.client,
             "server": request.server,
-            "state": dict(self.state),
+            "state": self.state.copy(),
         }
-        exchange = _Exchange(request)
-        task = asyncio.get_running_loop().create_task(
-            self.app(scope, exchange.receive, exchange.send)
-        )
+        loop = asyncio.get_running_loop()
+        exchange = _Exchange(request, loop.create_future())
+        # The application gets a task of its own, as uvicorn gives it: it
+        # may keep running after its response (background tasks), and
+        # anyio's cancel scopes and asyncio.timeout bind to the task that
+        # entered them, so it cannot start here and move on later.
+        task = loop.create_task(self._run(scope, exchange))
         exchange.task = task
-        task.add_done_callback(exchange.app_returned)
         try:
             await exchange.ready
         except asyncio.CancelledError:
@@ -164,10 +166,22 @@ class ASGIRoutes:
             # no stream and no further task switches.
             exchange.close_after_whole_body()
             return exchange.plain_response(exchange.whole)
-        if not exchange.started or exchange.chunks.empty():
+        if not exchange.started or exchange.chunks is None or exchange.chunks.empty():
             task.result()  # the application's exception: a 500, nothing was sent yet
             raise RuntimeError("the ASGI application returned without sending a response")
         return exchange.plain_response(_Body(exchange))
+
+    async def _run(self, scope: Scope, exchange: _Exchange) -> None:
+        """Run the application; ``ready`` resolves when it returns, if not before.
+
+        A ``finally`` here, not a done callback on the task: one callback
+        less for the loop to schedule per request (bench/server_inprocess.py).
+        """
+        try:
+            await self.app(scope, exchange.receive, exchange.send)
+        finally:
+            if not exchange.ready.done():
+                exchange.ready.set_result(None)
 
 
 class _Exchange:
@@ -176,31 +190,50 @@ class _Exchange:
     ``ready`` resolves once the handler knows what to return: the whole
     body came in one message, or the first chunk of a streamed one, or the
     application returned (or raised) without either.
+
+    Only what every request needs is made up front: the queue of a streamed
+    body and the event a ``receive`` after the response waits on are made
+    when first used (bench/server_inprocess.py, "ours (ASGI)": an
+    ``asyncio.Queue`` and an ``asyncio.Event`` per request cost about 1 us).
     """
 
-    def __init__(self, request: Request) -> None:
+    __slots__ = (
+        "_body_ended",
+        "_disconnect",
+        "_sent_end",
+        "body",
+        "chunks",
+        "complete",
+        "finished",
+        "headers",
+        "ready",
+        "request",
+        "started",
+        "status",
+        "task",
+        "whole",
+    )
+
+    def __init__(self, request: Request, ready: asyncio.Future[None]) -> None:
         self.request = request
         self.task: asyncio.Task[None] | None = None
-        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.ready = ready
         self.started = False
         self.status = 200
         self.headers: list[tuple[str, str]] = []
         self.whole: bytes | None = None
-        self.chunks: asyncio.Queue[tuple[bytes, bool]] = asyncio.Queue(maxsize=1)
+        self.chunks: asyncio.Queue[tuple[bytes, bool]] | None = None
         self.body: AsyncIterator[bytes] | None = None
-        self.finished = asyncio.Event()  # the response is over: receive says disconnect
+        self.finished = False  # the response is over: receive says disconnect
+        self._disconnect: asyncio.Event | None = None
         self.complete = False
         self._sent_end = False
         self._body_ended = False
 
-    def app_returned(self, task: asyncio.Task[None]) -> None:
-        if not self.ready.done():
-            self.ready.set_result(None)
-
     async def receive(self) -> Message:
-        if self.body is None:
-            self.body = self.request.stream().__aiter__()
-        if not self.finished.is_set():
+        if not self.finished:
+            if self.body is None:
+                self.body = self.request.stream().__aiter__()
             try:
                 chunk = await self.body.__anext__()
             except StopAsyncIteration:
@@ -210,7 +243,10 @@ class _Exchange:
             if not self._body_ended:
                 self._body_ended = True
                 return {"type": "http.request", "body": b"", "more_body": False}
-            await self.finished.wait()
+            if not self.finished:
+                if self._disconnect is None:
+                    self._disconnect = asyncio.Event()
+                await self._disconnect.wait()
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
@@ -227,17 +263,19 @@ class _Exchange:
         elif kind == "http.response.body":
             if not self.started:
                 raise RuntimeError("http.response.body sent before http.response.start")
-            if self._sent_end or self.finished.is_set():
+            if self._sent_end or self.finished:
                 return  # after the end, or for a response the server is no longer sending
             data = bytes(message.get("body", b""))
             more = bool(message.get("more_body", False))
             self._sent_end = not more
-            if not self.ready.done():
+            ready = self.ready
+            if not ready.done():
+                ready.set_result(None)
                 if not more:
                     self.whole = data
-                    self.ready.set_result(None)
                     return
-                self.ready.set_result(None)
+            if self.chunks is None:
+                self.chunks = asyncio.Queue(maxsize=1)
             await self.chunks.put((data, more))
         else:
             raise RuntimeError(f"unexpected ASGI message type {kind!r}")
@@ -245,11 +283,12 @@ class _Exchange:
     def plain_response(self, body: bytes | _Body) -> Response:
         """A ``Response`` with the app's status and headers, and no header it did not set."""
         try:
-            response = Response(body, self.status, self.headers)
+            response = Response(body, self.status)
         except ValueError as error:  # a status outside 200-599, a body on a 204
             raise HTTPError(500) from error
-        if not any(name.lower() == "content-type" for name, _ in self.headers):
-            response.headers = [(k, v) for k, v in response.headers if k != "content-type"]
+        # The app's headers as they are, in place of the Content-Type that
+        # Response adds for a body: a client gets only what the app said.
+        response.headers = self.headers
         return response
 
     def close_after_whole_body(self) -> None:
@@ -258,9 +297,11 @@ class _Exchange:
 
     async def chunks_until_end(self) -> AsyncIterator[bytes]:
         assert self.task is not None
+        assert self.chunks is not None
         task = self.task
+        chunks = self.chunks
         while True:
-            get = asyncio.ensure_future(self.chunks.get())
+            get = asyncio.ensure_future(chunks.get())
             waiting: set[asyncio.Future[Any]] = {get, task}
             await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             if not get.done():
@@ -280,7 +321,9 @@ class _Exchange:
         After a complete body the application runs on (background tasks);
         after an incomplete one (HEAD, a peer gone, an error) it is stopped.
         """
-        self.finished.set()
+        self.finished = True
+        if self._disconnect is not None:
+            self._disconnect.set()
         task = self.task
         if task is None or task.done():
             return
