@@ -1,17 +1,23 @@
 """Whole-server benchmark: wrk against our server, uvicorn, and a Protocol ceiling.
 
 Each server runs alone, pinned to CPU 0 (taskset); wrk runs pinned to
-CPU 1. Every server gets the same event loop: uvloop first, then asyncio's
-own as a second row. Two modes: keep-alive (``-c50``) and connection per
-request (wrk sends ``Connection: close``). Then resident memory of our
-server and of uvicorn with 1,000 idle keep-alive connections.
+CPU 1. Every server gets the same event loop: uvloop, and with
+``--loops uvloop,asyncio`` asyncio's own as a second row. Two modes:
+keep-alive (``-c50``) and connection per request (wrk sends
+``Connection: close``). Then resident memory of our server and of
+uvicorn with 1,000 idle keep-alive connections.
 
 Servers:
   ours              python -m asyncio_adapter bench.server_app:app (article API)
   ours (streams)    bench/server_streams.py: the same work on asyncio.start_server
-  uvicorn+httptools a minimal ASGI app (bench/server_asgi.py)
+  ours (ASGI)       python -m asyncio_adapter bench.server_asgi:app: the ASGI bridge
+  uvicorn+httptools the same minimal ASGI app (bench/server_asgi.py)
   uvicorn+h11       the same app
   Protocol ceiling  bench/server_ceiling.py: fixed response, no parsing
+
+Then the ASGI app with ``--workers 2`` against one worker: neither pinned,
+so the workers and wrk share every CPU of the machine, and the scaling
+says as much about the machine as about the server.
 
 Then bench/server_inprocess.py: the same servers' user-space CPU per
 request with the socket faked out, which a noisy machine cannot move.
@@ -19,7 +25,7 @@ request with the socket faked out, which a noisy machine cannot move.
 Needs wrk (Debian: apt-get install wrk), taskset, and the bench and
 uvloop extras. Every server listens on 127.0.0.1 only.
 
-    python bench/server.py [--duration 3] [--rounds 3] [--loops uvloop,asyncio]
+    python bench/server.py [--duration 2] [--rounds 2] [--loops uvloop,asyncio]
 
 Each figure is the best of the rounds (highest req/s, lowest p99 and CPU):
 load from elsewhere on the machine only ever slows a run down, and on a
@@ -83,13 +89,14 @@ def free_port() -> int:
         return port
 
 
-def server_command(name: str, loop: str, port: int) -> list[str]:
+def server_command(name: str, loop: str, port: int, workers: int = 1) -> list[str]:
     common = ["--port", str(port)]
-    if name == "ours":
+    if name in ("ours", "ours (ASGI)"):
+        target = "bench.server_app:app" if name == "ours" else "bench.server_asgi:app"
         return [
-            PYTHON, "-m", "asyncio_adapter", "bench.server_app:app", "--loop", loop,
+            PYTHON, "-m", "asyncio_adapter", target, "--loop", loop,
             "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "60",
-            *common,
+            "--workers", str(workers), *common,
         ]  # fmt: skip
     if name == "ours (streams)":
         return [PYTHON, "bench/server_streams.py", "--loop", loop, *common]
@@ -105,19 +112,27 @@ def server_command(name: str, loop: str, port: int) -> list[str]:
     raise ValueError(name)
 
 
+def answers(port: int) -> bool:
+    """Whether a GET gets a response: a bound socket is not enough with --workers."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as sock:
+        sock.settimeout(1)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        return sock.recv(16).startswith(b"HTTP/1.1 ")
+    return False
+
+
 @contextlib.contextmanager
-def running(name: str, loop: str) -> Iterator[tuple[int, int]]:
-    """Start one server pinned to SERVER_CPU; yield (pid, port); stop it."""
+def running(name: str, loop: str, workers: int = 1) -> Iterator[tuple[int, int]]:
+    """Start one server, pinned to SERVER_CPU if it has one worker; yield (pid, port); stop it."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CPU, *server_command(name, loop, port)], cwd=ROOT, env=env
-    )
+    command = server_command(name, loop, port, workers)
+    if workers == 1:
+        command = ["taskset", "-c", SERVER_CPU, *command]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 15
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
+        while not answers(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not start")
             time.sleep(0.05)
@@ -131,11 +146,12 @@ def running(name: str, loop: str) -> Iterator[tuple[int, int]]:
             process.wait()
 
 
-def wrk(port: int, duration: int, connections: int, close: bool) -> Result:
+def wrk(port: int, duration: int, connections: int, close: bool, pin: bool = True) -> Result:
     command = [
-        "taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{max(1, duration)}s",
-        "--latency", "--timeout", "5s",
+        "wrk", "-t1", f"-c{connections}", f"-d{max(1, duration)}s", "--latency", "--timeout", "5s",
     ]  # fmt: skip
+    if pin:
+        command = ["taskset", "-c", CLIENT_CPU, *command]
     if close:
         command += ["-H", "Connection: close"]
     command.append(f"http://127.0.0.1:{port}/")
@@ -189,15 +205,79 @@ def measure_memory(name: str, loop: str) -> tuple[float, float]:
     return idle, loaded
 
 
+#: The issue's targets against uvicorn+httptools: (keep-alive, connection per request).
+TARGETS = {"ours": (1.5, 1.5), "ours (ASGI)": (1.3, 1.5)}
+
+#: What ``--workers 2`` should reach against one worker, where the machine allows.
+SCALING_TARGET = 1.7
+
+
+def print_ratio(
+    loop: str,
+    ours: str,
+    reference: str,
+    table: dict[tuple[str, str], tuple[Result, Result, float]],
+    targets: tuple[float, float],
+) -> None:
+    """One line: ours against a reference, req/s ratios (and the targets against httptools)."""
+    ours_keep, ours_close, ours_cpu = table[loop, ours]
+    ref_keep, ref_close, ref_cpu = table[loop, reference]
+    keep_target, close_target = (
+        (f" (target >= {targets[0]})", f" (target >= {targets[1]})")
+        if reference == "uvicorn+httptools"
+        else ("", "")
+    )
+    print(
+        f"{loop}: {ours} / {reference}: keep-alive "
+        f"{ours_keep.requests_per_second / ref_keep.requests_per_second:.2f}x{keep_target}, "
+        f"connection-per-request "
+        f"{ours_close.requests_per_second / ref_close.requests_per_second:.2f}x{close_target}; "
+        f"server CPU per keep-alive request {ref_cpu / ours_cpu:.2f}x; "
+        f"p99 keep-alive {ours_keep.p99_ms:.2f}ms vs {ref_keep.p99_ms:.2f}ms, "
+        f"close {ours_close.p99_ms:.2f}ms vs {ref_close.p99_ms:.2f}ms"
+    )
+
+
+def print_scaling(loop: str, scaling: dict[int, list[tuple[Result, Result]]]) -> None:
+    """``--workers N`` against one worker, both unpinned, wrk on the same CPUs."""
+    cpus = os.cpu_count() or 1
+    one, many = sorted(scaling)
+    print()
+    print(
+        f"ours (ASGI) with --workers {many} against 1 worker ({loop}), neither pinned: "
+        f"the workers and wrk share this machine's {cpus} CPUs"
+    )
+    for index, mode in enumerate(("keep-alive", "connection-per-request")):
+        rates = {
+            workers: max(run[index].requests_per_second for run in runs)
+            for workers, runs in scaling.items()
+        }
+        print(
+            f"  {mode}: 1 worker {rates[one]:,.0f} req/s, {many} workers {rates[many]:,.0f} req/s:"
+            f" {rates[many] / rates[one]:.2f}x (target >= {SCALING_TARGET})"
+        )
+    if cpus < many + 1:
+        print(
+            f"  this machine cannot show the scaling: {many} workers and wrk need "
+            f"{many + 1} CPUs, it has {cpus}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds (best of)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (best of)")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--loops", default="uvloop,asyncio")
+    parser.add_argument("--loops", default="uvloop", help="e.g. uvloop,asyncio")
     parser.add_argument(
         "--servers",
-        default="ours,ours (streams),uvicorn+httptools,uvicorn+h11,Protocol ceiling",
+        default="ours,ours (streams),ours (ASGI),uvicorn+httptools,uvicorn+h11,Protocol ceiling",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="the ASGI app with this many workers against one (0 or 1: skip)",
     )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
@@ -221,6 +301,8 @@ def main() -> int:
     # the machine hits one sample of every server rather than every sample
     # of one; the best round of each server is then compared.
     samples: dict[tuple[str, str], list[tuple[Result, Result, float]]] = {}
+    scaling: dict[int, list[tuple[Result, Result]]] = {}
+    worker_counts = (1, args.workers) if args.workers > 1 else ()
     for round_number in range(1, args.rounds + 1):
         print(f"round {round_number}/{args.rounds} ...", flush=True)
         for loop in loops:
@@ -232,6 +314,13 @@ def main() -> int:
                     cpu = (cpu_seconds(pid) - before) / max(keep.requests, 1) * 1e6
                     close = wrk(port, args.duration, args.connections, close=True)
                 samples.setdefault((loop, name), []).append((keep, close, cpu))
+        for workers in worker_counts:
+            # Not pinned, one worker included, so the two differ only in workers.
+            with running("ours (ASGI)", loops[0], workers) as (_pid, port):
+                wrk(port, 1, args.connections, close=False, pin=False)  # warm up every worker
+                keep = wrk(port, args.duration, args.connections, close=False, pin=False)
+                close = wrk(port, args.duration, args.connections, close=True, pin=False)
+            scaling.setdefault(workers, []).append((keep, close))
 
     table: dict[tuple[str, str], tuple[Result, Result, float]] = {}
     header = (
@@ -256,24 +345,18 @@ def main() -> int:
 
     print()
     for loop in loops:
-        if (loop, "ours") in table and (loop, "uvicorn+httptools") in table:
-            ours_keep, ours_close, ours_cpu = table[loop, "ours"]
-            ref_keep, ref_close, ref_cpu = table[loop, "uvicorn+httptools"]
-            print(
-                f"{loop}: ours / uvicorn+httptools: keep-alive "
-                f"{ours_keep.requests_per_second / ref_keep.requests_per_second:.2f}x "
-                f"(target >= 1.5, stretch 2; server CPU per request {ref_cpu / ours_cpu:.2f}x), "
-                f"connection-per-request "
-                f"{ours_close.requests_per_second / ref_close.requests_per_second:.2f}x "
-                f"(target >= 1.5); p99 keep-alive {ours_keep.p99_ms:.2f}ms vs "
-                f"{ref_keep.p99_ms:.2f}ms, close {ours_close.p99_ms:.2f}ms vs {ref_close.p99_ms:.2f}ms"
-            )
+        for ours, targets in TARGETS.items():
+            for reference in ("uvicorn+httptools", "uvicorn+h11"):
+                if (loop, ours) in table and (loop, reference) in table:
+                    print_ratio(loop, ours, reference, table, targets)
         if (loop, "ours") in table and (loop, "Protocol ceiling") in table:
             share = (
                 table[loop, "ours"][0].requests_per_second
                 / table[loop, "Protocol ceiling"][0].requests_per_second
             )
             print(f"{loop}: ours reaches {share:.0%} of the Protocol ceiling (keep-alive)")
+    if scaling:
+        print_scaling(loops[0], scaling)
 
     print()
     print("In-process, socket faked out (bench/server_inprocess.py): user-space CPU per request")
