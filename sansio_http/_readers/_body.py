@@ -44,14 +44,18 @@ def _take_remaining(parser: Parser, buffer: bytearray, events: list[Event]) -> i
 
 
 def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
-    """Every whole chunk in the buffer, in one pass.
+    """Every whole chunk in the buffer, in one pass, as one ``Data``.
 
     chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF   (RFC 9112 §7.1)
 
-    Positions move through the buffer and its consumed prefix is deleted
-    once at the end: measured on bench/parser.py case (d), 3.1x faster
-    than one state transition and one deletion per chunk part. A chunk
-    whose data has not all arrived hands over to ``read_chunk_data``.
+    Chunk boundaries carry no meaning (an intermediary may re-chunk a
+    body), so the data of every chunk complete in the buffer comes out
+    as one event, as the bytes of a Content-Length body do. Positions move
+    through the buffer and its consumed prefix is deleted once at the
+    end: measured on bench/parser.py case (d), 3.1x faster than one state
+    transition and one deletion per chunk part, and one event for the ten
+    chunks 1.3x faster than one per chunk. A chunk whose data has not all
+    arrived hands over to ``read_chunk_data``.
     """
     limits = parser.limits
     limit = limits.max_chunk_line
@@ -64,40 +68,48 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     seen = parser._body_seen
     position = 0
     waiting = False
-    # Chunk data is sliced through a memoryview: one copy per chunk, and
-    # nothing copied of the messages pipelined behind this one (a copy of
-    # the whole buffer made pipelined chunked requests quadratic). The
-    # view is released before the consumed prefix is deleted.
+    pieces: list[memoryview] = []
+    # Chunk data is sliced through a memoryview and joined once: one copy
+    # of the data, and nothing copied of the messages pipelined behind
+    # this one (a copy of the whole buffer made pipelined chunked requests
+    # quadratic). The view is released before the prefix is deleted.
     with memoryview(buffer) as view:
-        while True:
-            line = buffer[position:end]
-            # Plain hex (no extension) is checked without the pattern.
-            if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
-                size = int(line, 16)
-            else:
-                size = _chunk_size_with_extensions(bytes(line))
-            position = end + 2
-            if not size:
-                state = TRAILERS
-                break
-            seen += size
-            if max_body is not None and seen > max_body:
-                raise RemoteProtocolError(
-                    f"chunked body is over the limit of {max_body} bytes", 413
-                )
-            data_end = position + size
-            if data_end + 2 > available:
-                parser._remaining = size
-                state = CHUNK_DATA
-                break
-            if buffer[data_end] != 0x0D or buffer[data_end + 1] != 0x0A:
-                raise RemoteProtocolError("chunk data is not followed by CRLF")
-            events.append(new_data(bytes(view[position:data_end])))
-            position = data_end + 2
-            end = buffer.find(_CRLF, position, position + limit + 2)
-            if end < 0:
-                waiting = True
-                break
+        try:
+            while True:
+                line = buffer[position:end]
+                # Plain hex (no extension) is checked without the pattern.
+                if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
+                    size = int(line, 16)
+                else:
+                    size = _chunk_size_with_extensions(bytes(line))
+                position = end + 2
+                if not size:
+                    state = TRAILERS
+                    break
+                seen += size
+                if max_body is not None and seen > max_body:
+                    raise RemoteProtocolError(
+                        f"chunked body is over the limit of {max_body} bytes", 413
+                    )
+                data_end = position + size
+                if data_end + 2 > available:
+                    parser._remaining = size
+                    state = CHUNK_DATA
+                    break
+                if buffer[data_end] != 0x0D or buffer[data_end + 1] != 0x0A:
+                    raise RemoteProtocolError("chunk data is not followed by CRLF")
+                pieces.append(view[position:data_end])
+                position = data_end + 2
+                end = buffer.find(_CRLF, position, position + limit + 2)
+                if end < 0:
+                    waiting = True
+                    break
+            if pieces:
+                events.append(new_data(b"".join(pieces)))
+        finally:
+            # The slices export the buffer: drop them, even on an error,
+            # so that the buffer can be resized again.
+            pieces.clear()
     parser._body_seen = seen
     del buffer[:position]
     if waiting:

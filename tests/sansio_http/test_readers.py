@@ -443,6 +443,26 @@ def test_invalid_chunked_body(body: bytes, status: int) -> None:
     assert three_ways_error(request_parser(), data).status_code == status
 
 
+def test_complete_chunks_in_one_call_come_out_as_one_data() -> None:
+    data = _request_with(
+        HOST[:-2], b"Transfer-Encoding: chunked", body=b"3\r\nabc\r\n2\r\nde\r\n1\r\nf"
+    )
+    buffer = bytearray(data)
+    events = parse_into(RequestParser(), buffer)
+    assert events[1:] == [Data(b"abcde"), Data(b"f")]
+    assert buffer == b""
+
+
+def test_a_bad_chunk_after_good_ones_leaves_the_buffer_usable() -> None:
+    """The views of the good chunks must not keep the buffer locked."""
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=b"3\r\nabc\r\n2\r\ndeXX")
+    buffer = bytearray(data)
+    with pytest.raises(RemoteProtocolError, match="not followed by CRLF"):
+        parse_into(RequestParser(), buffer)
+    buffer.extend(b"more")
+    del buffer[:2]
+
+
 def test_sixteen_hex_digits_are_read() -> None:
     """The largest chunk size read is 16 significant hex digits: more get 413."""
     data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=b"000000000000000a\r\n")
