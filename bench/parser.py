@@ -39,6 +39,8 @@ from sansio_http import (
     ResponseParser,
     parse_into,
 )
+from sansio_http._readers._fields import FIELD_LINES
+from sansio_http._readers._head import REQUEST_LINES
 
 # --- the cases -----------------------------------------------------------------
 
@@ -89,6 +91,24 @@ RESPONSE_2K = (
 PIPELINE_COUNT = 100
 
 
+def unique_browser_gets(count: int) -> bytes:
+    """``count`` heads like (b) in which no line repeats: nothing can be looked up."""
+    heads = []
+    for number in range(count):
+        lines = BROWSER_GET.split(b"\r\n")
+        # A unique start line, and every field value made unique.
+        first = lines[0].replace(b"page=2", b"page=%d" % number)
+        fields = [line + b"-%d" % number for line in lines[1:-2]]
+        heads.append(b"\r\n".join([first, *fields, b"", b""]))
+    return b"".join(heads)
+
+
+def with_request_ids(count: int) -> bytes:
+    """``count`` heads (b) told apart by one field, as a proxy's request id does."""
+    head = BROWSER_GET[:-2]
+    return b"".join(head + b"X-Request-Id: %032x\r\n\r\n" % number for number in range(count))
+
+
 @dataclass(frozen=True)
 class Case:
     label: str
@@ -97,6 +117,8 @@ class Case:
     messages: int
     response: bool = False
     byte_at_a_time: bool = False
+    #: Forget the lines parsed before each run: the cost of a head never seen.
+    cold: bool = False
 
 
 CASES = [
@@ -106,6 +128,20 @@ CASES = [
     Case("d", "chunked POST, 10x100 B + trailer", CHUNKED_POST, 1),
     Case("e", f"{PIPELINE_COUNT} pipelined (b)", BROWSER_GET * PIPELINE_COUNT, PIPELINE_COUNT),
     Case("f", "(b) one byte per call", BROWSER_GET, 1, byte_at_a_time=True),
+    Case(
+        "g",
+        f"{PIPELINE_COUNT} (b), each with a new X-Request-Id",
+        with_request_ids(PIPELINE_COUNT),
+        PIPELINE_COUNT,
+        cold=True,
+    ),
+    Case(
+        "h",
+        f"{PIPELINE_COUNT} (b), every line new",
+        unique_browser_gets(PIPELINE_COUNT),
+        PIPELINE_COUNT,
+        cold=True,
+    ),
     Case("r", "200 response, 8 headers, 2 KiB", RESPONSE_2K, 1, response=True),
 ]
 
@@ -130,6 +166,9 @@ def ours_requests(case: Case) -> Callable[[], list[Message]]:
 
     def run() -> list[Message]:
         messages: list[Message] = []
+        if case.cold:
+            FIELD_LINES.clear()
+            REQUEST_LINES.clear()
         if case.byte_at_a_time:
             buffer = bytearray()
             events = []
