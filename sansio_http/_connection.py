@@ -289,6 +289,12 @@ class Connection:
             all_events = all_events + events
 
     def _switch(self, *, expected: bool) -> None:
+        """Both sides leave HTTP/1.1; what is buffered belongs to the new protocol.
+
+        A 101 the client did not ask for is the server's error: reading
+        its bytes as the response would let it smuggle one (RFC 9110
+        §15.2.2 ties 101 to an Upgrade request).
+        """
         if not expected:
             self._fail()
             raise RemoteProtocolError("101 Switching Protocols without an Upgrade request")

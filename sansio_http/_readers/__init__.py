@@ -53,6 +53,8 @@ _BODY_READERS: dict[int, Reader] = {
     PAUSED: read_nothing,
     CLOSED: read_nothing,
 }
+# The tables are filled in here, not in ``_parser``: the readers import
+# the parser classes, so the classes cannot import the readers back.
 RequestParser._readers = {HEAD: read_request_head, **_BODY_READERS}
 ResponseParser._readers = {HEAD: read_response_head, **_BODY_READERS}
 

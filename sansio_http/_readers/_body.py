@@ -121,6 +121,12 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
 
 
 def _wait_for_chunk_line(parser: Parser, buffer: bytearray, limit: int) -> None:
+    """Refuse a chunk-size line that can no longer fit; note how far we searched.
+
+    Without the limit a peer could send an endless chunk extension and we
+    would buffer it all; searching on from ``_searched`` keeps a line fed
+    a byte at a time linear.
+    """
     # The line may be exactly ``limit`` long with its CR already here.
     if len(buffer) > limit + 1:
         raise RemoteProtocolError("chunk-size line is longer than the limit", 413)

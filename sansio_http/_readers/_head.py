@@ -343,6 +343,12 @@ def _check_other_target(method: bytes, target: bytes) -> bytes:
 
 
 def _bad_request_line(line: bytes) -> RemoteProtocolError:
+    """Say what is wrong with a request line the pattern refused.
+
+    Extra whitespace gets its own message: RFC 9112 §3 allows exactly
+    one SP between the parts, and lenient parsers that split on runs of
+    whitespace are the usual cause of such lines.
+    """
     if line[:1] in (b" ", b"\t") or b"  " in line:
         return RemoteProtocolError(f"extra whitespace in the request line {quote(line)}")
     return RemoteProtocolError(f"malformed request line {quote(line)}")
