@@ -204,3 +204,19 @@ async def test_raw_path_keeps_the_bytes_as_sent():
     async with serving(starlette_app) as (_, client):
         seen = (await client.get("/users/%34%32")).json()
         assert (seen["id"], seen["raw_path"], seen["path"]) == (42, "/users/%34%32", "/users/42")
+
+
+async def test_an_app_that_returns_without_a_whole_response_gets_a_500():
+    """Nothing was sent yet, so the server can still answer 500, and goes on serving."""
+
+    async def start_only(scope, receive, send):
+        if scope["type"] == "http":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def silent(scope, receive, send):
+        return
+
+    for app in (start_only, silent):
+        async with serving(app) as (_, client):
+            assert (await client.get("/")).status_code == 500
+            assert (await client.get("/")).status_code == 500
