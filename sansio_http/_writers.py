@@ -29,7 +29,7 @@ from ._events import (
     WireFacts,
     keep_wire,
 )
-from ._headers import Headers, list_elements
+from ._headers import Headers, field_lines, list_elements
 
 __all__ = [
     "RequestWriter",
@@ -112,13 +112,9 @@ def _framing_fields(headers: Headers) -> tuple[bytes | None, bytes | None]:
     return length, coding
 
 
-def _lines(headers: Headers) -> bytes:
-    """The field lines of ``headers``, without the blank line that ends them."""
-    return b"".join([b"%s: %s\r\n" % field for field in headers.raw_items()])
-
-
 def _field_lines(headers: Headers, extra: bytes = b"") -> bytes:
-    return _lines(headers) + extra + b"\r\n"
+    """A header or trailer section: the field lines, ``extra`` and the blank line."""
+    return field_lines(headers) + extra + b"\r\n"
 
 
 def connection_options(headers: Headers) -> frozenset[bytes]:
@@ -147,7 +143,12 @@ def response_facts(event: Response) -> WireFacts:
     if facts is None:
         headers = event.headers
         length, coding = _framing_fields(headers)
-        facts = (_status_line(event) + _lines(headers), length, coding, connection_options(headers))
+        facts = (
+            _status_line(event) + field_lines(headers),
+            length,
+            coding,
+            connection_options(headers),
+        )
         keep_wire(event, facts)
     return facts
 
@@ -360,7 +361,7 @@ def serialize_complete(
         else:
             framing, length, extra = request_framing(head)
         start = b"%s %s HTTP/%s\r\n" % (head.method, head.target, head.http_version)
-        start += _lines(headers)
+        start += field_lines(headers)
     else:
         if not isinstance(writer, ResponseWriter):
             raise LocalProtocolError("only a server writes responses")

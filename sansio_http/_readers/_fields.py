@@ -8,7 +8,7 @@ from typing import Final, cast
 from .._abnf import FIELD_OCTETS, TCHARS_LOWER
 from .._errors import RemoteProtocolError, quote
 from .._limits import Limits
-from ._memo import Memo
+from .._memo import Memo
 
 _CRLF: Final = b"\r\n"
 _OWS: Final = b" \t"
@@ -16,7 +16,7 @@ _OWS: Final = b" \t"
 _OWS_OCTETS: Final = (b" ", b"\t")
 #: Accepted field lines and their ``(lowered name, value)``: a few thousand
 #: typical lines, whatever the peers send (see ``_memo``).
-FIELD_LINES: Final[Memo[tuple[bytes, bytes]]] = Memo(512 * 1024)
+FIELD_LINES: Final[Memo[bytes, tuple[bytes, bytes]]] = Memo(512 * 1024)
 #: Up to this many new lines in a section, each is parsed alone; past it
 #: the whole section is parsed in one comprehension, which is cheaper then.
 _FEW_NEW_LINES: Final = 3
@@ -39,7 +39,7 @@ def cut_lines(buffer: bytearray, end: int) -> list[bytes]:
     del buffer[: end + 4]
     lines = block.splitlines()
     if block.count(_CRLF) != len(lines):
-        raise _bad_octet(block[:-2])
+        raise bad_octet(block[:-2])
     return lines
 
 
@@ -77,12 +77,12 @@ def parse_fields(
 def _parse_new_field(line: bytes) -> tuple[bytes, bytes]:
     """One field line not seen before, checked as ``_parse_new_fields`` does; remember it."""
     if line.translate(None, FIELD_OCTETS):
-        raise _bad_octet(line)
+        raise bad_octet(line)
     name, colon, value = line.partition(b":")
     item = (name.lower(), value.strip())
     if not colon or not name or item[0].translate(None, TCHARS_LOWER):
         raise _bad_field_line([line])
-    FIELD_LINES.remember(line, item)
+    FIELD_LINES.remember(line, item, len(line))
     return item
 
 
@@ -108,7 +108,7 @@ def _parse_new_fields(
     index = dict(items)
     # Every octet of the new lines at once: no control character.
     if b"".join(lines).translate(None, FIELD_OCTETS):
-        raise _bad_octet(b"\r\n".join(lines))
+        raise bad_octet(b"\r\n".join(lines))
     # Every distinct name at once: join them and delete the tchars.
     if b"".join(index).translate(None, TCHARS_LOWER) or b"" in index:
         raise _bad_field_line(lines)
@@ -118,7 +118,7 @@ def _parse_new_fields(
         b":" in line for line in lines
     ):
         raise _bad_field_line(lines)
-    FIELD_LINES.remember_all(lines, items)
+    FIELD_LINES.remember_all(lines, items, sum(map(len, lines)))
     return items, index
 
 
@@ -164,7 +164,7 @@ def joined(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
 # --- diagnosis: cold paths that explain why bytes were refused ---------------
 
 
-def _bad_octet(block: bytes) -> RemoteProtocolError:
+def bad_octet(block: bytes) -> RemoteProtocolError:
     for position, octet in enumerate(block):
         if octet == 0x0D and block[position + 1 : position + 2] != b"\n":
             return RemoteProtocolError(f"bare CR in {quote(block[max(position - 20, 0) :])}")

@@ -14,6 +14,7 @@ from typing import Final
 from .._abnf import (
     ABSOLUTE_FORM_RE,
     AUTHORITY_FORM_RE,
+    FIELD_OCTETS,
     HOST_RE,
     REG_NAME_OCTETS,
     REQUEST_LINE_RE,
@@ -30,18 +31,18 @@ from .._events import (
     new_response_head,
 )
 from .._headers import parsed_headers
-from ._fields import check_line_lengths, cut_lines, joined, parse_fields, single, unfold
+from .._memo import Memo
+from ._fields import bad_octet, check_line_lengths, cut_lines, joined, parse_fields, single, unfold
 from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
-from ._memo import Memo
 from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
 
 _CRLF: Final = b"\r\n"
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
 #: Accepted request lines and what they say (see ``_memo``). Targets vary
 #: more than field lines, so the budget is smaller.
-REQUEST_LINES: Final[Memo[tuple[bytes, bytes, bytes]]] = Memo(128 * 1024)
+REQUEST_LINES: Final[Memo[bytes, tuple[bytes, bytes, bytes]]] = Memo(128 * 1024)
 #: Accepted status lines and what they say: a client meets few distinct ones.
-STATUS_LINES: Final[Memo[tuple[bytes, int, bytes]]] = Memo(16 * 1024)
+STATUS_LINES: Final[Memo[bytes, tuple[bytes, int, bytes]]] = Memo(16 * 1024)
 _BARE_LF: Final = "a line ends with a bare LF; HTTP/1.1 lines end with CRLF"
 
 
@@ -302,7 +303,7 @@ def _parse_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
     else:
         target = _check_other_target(method, other_target)
     parsed = (method, target, version)
-    REQUEST_LINES.remember(line, parsed)
+    REQUEST_LINES.remember(line, parsed, len(line))
     return parsed
 
 
@@ -313,6 +314,8 @@ def _parse_status_line(line: bytes) -> tuple[bytes, int, bytes]:
     """
     match = STATUS_LINE_RE.fullmatch(line)
     if match is None:
+        if line.translate(None, FIELD_OCTETS):
+            raise bad_octet(line)
         raise RemoteProtocolError(f"malformed status line {quote(line)}")
     major, minor, code, reason = match.groups()
     if major != b"1":
@@ -321,7 +324,7 @@ def _parse_status_line(line: bytes) -> tuple[bytes, int, bytes]:
     if status < 100:
         raise RemoteProtocolError(f"invalid status code {status}")
     parsed = (_VERSIONS.get(minor, b"1.1"), status, reason or b"")
-    STATUS_LINES.remember(line, parsed)
+    STATUS_LINES.remember(line, parsed, len(line))
     return parsed
 
 
@@ -349,6 +352,8 @@ def _bad_request_line(line: bytes) -> RemoteProtocolError:
     one SP between the parts, and lenient parsers that split on runs of
     whitespace are the usual cause of such lines.
     """
+    if line.translate(None, FIELD_OCTETS):
+        return bad_octet(line)
     if line[:1] in (b" ", b"\t") or b"  " in line:
         return RemoteProtocolError(f"extra whitespace in the request line {quote(line)}")
     return RemoteProtocolError(f"malformed request line {quote(line)}")

@@ -1,11 +1,13 @@
-"""The memo of parsed lines: bounded, and invisible in what is parsed."""
+"""The memos of parsed lines and checked fields: bounded, and invisible in the results."""
 
 from __future__ import annotations
 
 import pytest
 
 from sansio_http import (
+    Headers,
     Limits,
+    LocalProtocolError,
     RemoteProtocolError,
     Request,
     RequestParser,
@@ -13,23 +15,25 @@ from sansio_http import (
     ResponseParser,
 )
 from sansio_http import parse_into as parse
+from sansio_http._headers import CHECKED_FIELDS
+from sansio_http._memo import Memo
 from sansio_http._readers._fields import FIELD_LINES
 from sansio_http._readers._head import REQUEST_LINES, STATUS_LINES
-from sansio_http._readers._memo import Memo
 
 
 def test_memo_returns_what_was_remembered() -> None:
-    memo: Memo[int] = Memo(10_000)
+    memo: Memo[bytes, int] = Memo(10_000)
     assert memo.get(b"line") is None
-    memo.remember(b"line", 7)
+    memo.remember(b"line", 7, 4)
     assert memo.get(b"line") == 7
     assert len(memo) == 1
 
 
 def test_memo_over_its_budget_starts_again() -> None:
-    memo: Memo[int] = Memo(1_000)
+    memo: Memo[bytes, int] = Memo(1_000)
     for number in range(100):
-        memo.remember(b"line %d" % number, number)
+        line = b"line %d" % number
+        memo.remember(line, number, len(line))
         # Each entry costs over 200 bytes: never more than four fit.
         assert len(memo) <= 4
     assert memo.get(b"line 99") == 99
@@ -37,9 +41,9 @@ def test_memo_over_its_budget_starts_again() -> None:
 
 
 def test_a_line_larger_than_the_budget_is_not_kept() -> None:
-    memo: Memo[int] = Memo(1_000)
-    memo.remember(b"small", 1)
-    memo.remember(b"x" * 1_000, 2)
+    memo: Memo[bytes, int] = Memo(1_000)
+    memo.remember(b"small", 1, 5)
+    memo.remember(b"x" * 1_000, 2, 1_000)
     assert memo.get(b"x" * 1_000) is None
     assert memo.get(b"small") == 1
 
@@ -125,3 +129,37 @@ def test_a_bad_line_among_known_ones_is_refused() -> None:
     _parse_request(b"GET / HTTP/1.1\r\nHost: known\r\n\r\n")
     with pytest.raises(RemoteProtocolError, match="whitespace before the colon"):
         _parse_request(b"GET / HTTP/1.1\r\nHost: known\r\nX-Bad : 1\r\n\r\n")
+
+
+def test_a_field_given_again_is_taken_from_the_memo() -> None:
+    field = (b"X-Memo-Given", b" value ")
+    first = Headers([field])
+    assert CHECKED_FIELDS.get(field) == ((b"x-memo-given", b"value"), b"X-Memo-Given")
+    second = Headers([field])
+    assert first == second == [(b"x-memo-given", b"value")]
+    assert second.raw_items() == [(b"X-Memo-Given", b"value")]
+
+
+def test_a_field_as_str_and_as_bytes_give_the_same_headers() -> None:
+    assert Headers([("X-Memo-Str", "v")]) == Headers([(b"X-Memo-Str", b"v")])
+    assert Headers([("X-Memo-Str", "v")]) == Headers([(b"X-Memo-Str", b"v")])
+
+
+@pytest.mark.parametrize(
+    "field",
+    [(b"Bad Name", b"v"), (b"X-Bad-Value", b"a\r\nInjected: 1"), ("X-Non-Ascii", "caf\u00e9")],
+)
+def test_a_refused_field_is_refused_every_time(field: tuple[bytes | str, bytes | str]) -> None:
+    for _ in range(2):
+        with pytest.raises(LocalProtocolError):
+            Headers([field])
+    assert CHECKED_FIELDS.get(field) is None
+
+
+def test_unhashable_fields_are_checked_and_not_remembered() -> None:
+    listed = Headers([[b"X-Memo-List", b"1"]])  # type: ignore[list-item]
+    assert listed == [(b"x-memo-list", b"1")]
+    mutable = Headers([(b"X-Memo-Mutable", bytearray(b"1"))])  # type: ignore[list-item]
+    assert mutable == [(b"x-memo-mutable", b"1")]
+    with pytest.raises(LocalProtocolError):
+        Headers([(b"X-Memo-Mutable", bytearray(b"\x00"))])  # type: ignore[list-item]

@@ -1158,3 +1158,18 @@ def test_close_in_a_sized_response_body_is_an_error() -> None:
 def test_close_after_a_sized_response_is_connection_closed() -> None:
     data = b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"
     assert three_ways(response_parser(), data, eof=True)[-1] == ConnectionClosed()
+
+
+@pytest.mark.parametrize(
+    ("parser", "data"),
+    [
+        (RequestParser, b"GET /\x00 HTTP/1.1\r\nHost: a\r\n\r\n"),
+        (RequestParser, b"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\x7f\r\n\r\n"),
+        (ResponseParser, b"HTTP/1.1 200 O\x0b\r\n\r\n"),
+    ],
+)
+def test_a_control_character_is_named_in_the_error(
+    parser: type[RequestParser | ResponseParser], data: bytes
+) -> None:
+    with pytest.raises(RemoteProtocolError, match="control character"):
+        parse_into(parser(), bytearray(data))
