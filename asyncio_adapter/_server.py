@@ -66,6 +66,10 @@ READ_HIGH_WATER: Final = 64 * 1024
 #: How long a lingering close reads and drops what the peer still sends.
 LINGER_TIMEOUT: Final = 2.0
 
+#: On shutdown, how long a kept-alive connection must have been idle before it is
+#: closed: a client that reuses it at once sends its next request within a round trip.
+SHUTDOWN_IDLE_SETTLE: Final = 0.25
+
 
 # The request methods' str forms, so the hot path does not decode them.
 _METHODS: Final = {
@@ -104,8 +108,9 @@ class Server:
     """Listens on ``config.host:config.port`` and serves ``routes``.
 
     ``await start()`` binds; ``await shutdown()`` stops accepting, closes
-    idle connections, waits up to ``config.grace_period`` for requests in
-    flight and closes the rest. ``clock`` defaults to the loop's clock.
+    idle kept-alive connections, waits up to ``config.grace_period`` for
+    the others to be answered and closes the rest. ``clock`` defaults to
+    the loop's clock.
     """
 
     def __init__(
@@ -172,7 +177,6 @@ class Server:
         if self._clock is None:
             self._clock = loop.time
         self._sweeper = Sweeper(self._clock)
-        self._all_closed = asyncio.Event()
         context = ssl_context(self.config)  # before binding: a bad certificate leaks nothing
         self._server = await loop.create_server(
             lambda: HTTPConnection(self),
@@ -218,25 +222,58 @@ class Server:
             self._all_closed.set()
 
     def stop_accepting(self) -> None:
-        """Close the listening socket now; responses from here on say ``Connection: close``.
+        """Accept no more connections; responses from here on say ``Connection: close``.
 
         The first step of ``shutdown``, callable on its own where waiting a
         loop iteration would let one more connection in (``--max-requests``).
+
+        On asyncio's selector loops the accept callback goes now and the
+        listening socket one loop iteration later. They accept a
+        connection in one callback and build its transport in a task that
+        runs in the next iteration; ``asyncio.Server.close()`` in between
+        makes that task fail (the transport cannot attach to a closed
+        server), and the connection, though accepted, would never be
+        answered or closed. With the reader removed first nothing new is
+        accepted, and the close comes after the pending tasks, which were
+        scheduled before it. Loops without such a reader (uvloop builds
+        the transport as it accepts) close at once.
         """
+        if self.closing:
+            return
         self.closing = True
-        if self._server is not None:
-            self._server.close()
+        server = self._server
+        if server is not None:
+            loop = asyncio.get_running_loop()
+            removed = [loop.remove_reader(sock.fileno()) for sock in server.sockets]
+            if any(removed):
+                loop.call_soon(server.close)
+            else:
+                server.close()
 
     async def shutdown(self, grace_period: float | None = None) -> None:
-        """Stop accepting, close idle connections, let requests in flight finish."""
+        """Stop accepting, close idle connections, answer the others with ``Connection: close``.
+
+        A connection that has not sent its first request yet is waited
+        for (up to the head timeout): the kernel queued it for us and its
+        client sent, or is sending, a request another worker cannot take
+        over. Only kept-alive connections idle after a response are
+        closed (``HTTPConnection.shut_down``): that race is HTTP/1.1's own
+        (RFC 9112 §9.5), so the client retries, but it is kept small.
+        """
         if grace_period is None:
             grace_period = self.config.grace_period
-        self.closing = True
-        if self._server is not None:
-            self._server.close()
+        self.stop_accepting()
+        # Two loop iterations, so the selector polls once more: connections
+        # accepted just before register, and a request that is already in
+        # the kernel's buffer of an idle connection reaches data_received
+        # and is answered instead of being cut off by the close.
+        for _ in range(2):
+            await asyncio.sleep(0)
         for connection in list(self.connections):
             connection.shut_down()
-        if self.connections and self._all_closed is not None:
+        if self.connections:
+            # A new event: the old one was set whenever the last connection closed.
+            self._all_closed = asyncio.Event()
             try:
                 await asyncio.wait_for(self._all_closed.wait(), grace_period)
             except TimeoutError:
@@ -401,10 +438,24 @@ class HTTPConnection(asyncio.Protocol):
                 waiter.set_exception(_ReadTimeout())
 
     def shut_down(self) -> None:
-        """Graceful shutdown: close now if idle, else after the response in flight."""
-        phase = self._phase
-        if phase in (_IDLE, _LINGER) or (phase == _HEAD and not self._got_bytes):
+        """Graceful shutdown: close if idle after a response, else answer with ``Connection: close``.
+
+        An idle kept-alive connection is closed once it has been idle for
+        ``SHUTDOWN_IDLE_SETTLE``, not in the instant after its response: a
+        client that reuses it sends its next request within about a round
+        trip, and a request that comes before the close is answered. One
+        idle for longer is closed now.
+        """
+        if self._phase == _LINGER:
             self._close()
+        elif self._phase == _IDLE:
+            server = self.server
+            # An idle connection's deadline is when it went idle plus keep_alive.
+            deadline = self.deadline - max(0.0, server.timeouts.keep_alive - SHUTDOWN_IDLE_SETTLE)
+            if deadline <= server.clock():
+                self._close()
+            else:
+                self.deadline = deadline
 
     def _close(self) -> None:
         if self.transport is not None:
@@ -549,8 +600,6 @@ class HTTPConnection(asyncio.Protocol):
                     self._flush()
                     if self._writing_paused:
                         await self._drain()
-                if server.closing and (self._phase == _IDLE or not self._got_bytes):
-                    return
                 if self._inbox or self._eof or self._timed_out:
                     data = await self._receive()
                 else:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import httpx
 import pytest
 
 from asyncio_adapter import Config, Server
+from asyncio_adapter._server import SHUTDOWN_IDLE_SETTLE
 from router import Router
 
-from .helpers import STEP, RawClient, raw_client, url
+from .helpers import STEP, RawClient, get, raw_client, url
+from .test_timeouts import FakeClock
+
+GET_FAST = b"GET /fast HTTP/1.1\r\nHost: t\r\n\r\n"
 
 IN_FLIGHT = 5
 
@@ -40,8 +45,9 @@ async def until(predicate):
         await asyncio.sleep(0.005)
 
 
-async def start(router, **options):
-    server = Server(router, Config(host="127.0.0.1", port=0, access_log=False, **options))
+async def start(router, *, clock=None, **options):
+    config = Config(host="127.0.0.1", port=0, access_log=False, **options)
+    server = Server(router, config, clock=clock)
     await server.start()
     return server
 
@@ -112,6 +118,121 @@ async def test_a_request_that_arrived_during_the_last_one_is_answered():
             assert (await raw.read_response()).body == b"done"
             assert (await raw.read_response()).body == b"fast"
             assert await raw.at_eof()
+            await asyncio.wait_for(shutdown, STEP)
+    finally:
+        server.abort()
+
+
+async def test_a_connection_whose_first_request_comes_after_the_shutdown_is_answered():
+    """Accepted means the kernel queued it for us: no other worker can answer it."""
+    router, _, _ = gated_router()
+    server = await start(router)
+    try:
+        async with raw_client(server) as raw:
+            await until(lambda: server.connections)
+            shutdown = asyncio.create_task(server.shutdown(grace_period=STEP))
+            await until(lambda: server.closing)
+            await asyncio.sleep(0.05)  # past the shutdown's shut_down() calls
+            await raw.send(GET_FAST)
+            response = await raw.read_response()
+            assert (response.status, response.body) == (200, b"fast")
+            assert response.header("connection") == "close"
+            assert await raw.at_eof()
+            await asyncio.wait_for(shutdown, STEP)
+    finally:
+        server.abort()
+
+
+async def test_the_drain_waits_even_after_earlier_connections_came_and_went():
+    router, gate, entered = gated_router()
+    server = await start(router)
+    try:
+        assert (await get(server, "/fast")).body == b"fast"
+        await until(lambda: not server.connections)  # none left: the last close is behind us
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            await until(lambda: entered)
+            shutdown = asyncio.create_task(server.shutdown(grace_period=STEP))
+            await asyncio.sleep(0.05)
+            assert not shutdown.done()
+            gate.set()
+            assert (await raw.read_response()).body == b"done"
+            await asyncio.wait_for(shutdown, STEP)
+    finally:
+        server.abort()
+
+
+async def test_a_connection_accepted_as_the_server_stops_accepting_is_answered():
+    """asyncio builds an accepted connection's transport one loop iteration later.
+
+    The connection is queued in the kernel first, so the loop's next
+    iteration accepts it and then, in the same iteration, runs the timer
+    that stops accepting: closing the asyncio server there would leave the
+    accepted connection unanswered and open.
+    """
+    router, _, _ = gated_router()
+    server = await start(router)
+    loop = asyncio.get_running_loop()
+    client = socket.create_connection(server.address, timeout=STEP)
+    try:
+        client.sendall(GET_FAST)
+        client.setblocking(False)
+        stopped = loop.create_future()
+
+        def stop_accepting():
+            server.stop_accepting()
+            stopped.set_result(None)
+
+        loop.call_at(loop.time(), stop_accepting)
+        await stopped
+        shutdown = asyncio.create_task(server.shutdown(grace_period=STEP))
+        reply = b""
+        for _ in range(100):
+            chunk = await asyncio.wait_for(loop.sock_recv(client, 65536), STEP)
+            if not chunk:
+                break
+            reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert b"\r\nconnection: close\r\n" in reply.lower()
+        assert reply.endswith(b"\r\n\r\nfast")
+        await asyncio.wait_for(shutdown, STEP)
+    finally:
+        client.close()
+        server.abort()
+
+
+async def test_idle_connections_close_at_once_unless_they_were_just_used():
+    """An idle kept-alive connection is closed, but not right after its response.
+
+    A client that reuses it sends its next request within a round trip;
+    cut then, the request would fail. So one answered less than
+    SHUTDOWN_IDLE_SETTLE ago stays open that long and a request on it is
+    answered with ``Connection: close``; one idle for longer closes at once.
+    """
+    router, _, _ = gated_router()
+    clock = FakeClock()
+    server = await start(router, clock=clock)
+    try:
+        async with raw_client(server) as stale, raw_client(server) as busy:
+            async with raw_client(server) as quiet:
+                await stale.send(GET_FAST)
+                assert (await stale.read_response()).body == b"fast"
+                clock.now += 1.0
+                for raw in (busy, quiet):
+                    await raw.send(GET_FAST)
+                    assert (await raw.read_response()).body == b"fast"
+
+                shutdown = asyncio.create_task(server.shutdown(grace_period=STEP))
+                assert await stale.at_eof()
+                await busy.send(GET_FAST)
+                response = await busy.read_response()
+                assert (response.body, response.header("connection")) == (b"fast", "close")
+                assert await busy.at_eof()
+                await until(lambda: len(server.connections) == 1)  # quiet, for now
+
+                clock.now += SHUTDOWN_IDLE_SETTLE
+                server.sweeper.sweep()
+                assert await quiet.at_eof()
             await asyncio.wait_for(shutdown, STEP)
     finally:
         server.abort()
