@@ -10,9 +10,9 @@ supervisor only: it then sends each worker one SIGTERM (the graceful
 drain; a second signal would abort it) and waits for them for the grace
 period, plus a margin, before it kills what is left. A worker that exits
 while the supervisor is not stopping, because it died or because it
-served ``--max-requests``, is replaced; a worker that fails within a
-second of its start is replaced after a pause, so a crashing app does
-not spin the CPU.
+served ``--max-requests``, is replaced; one that failed within a second
+of its start is replaced a second later, so a crashing app does not spin
+the CPU.
 """
 
 from __future__ import annotations
@@ -46,8 +46,12 @@ class Supervisor:
     def __init__(self, config: Config, argv: Sequence[str]) -> None:
         self.config = config
         self.argv = list(argv)
+        #: One per slot: the worker serving it (or the dead one, while its restart waits).
         self.workers: list[subprocess.Popen[bytes]] = []
+        self._command: list[str] = []
+        self._pass_fds: tuple[int, ...] = ()
         self._started: dict[int, float] = {}
+        self._restart_at: dict[int, float] = {}  # slot -> when its dead worker's successor starts
         self._stopping = False
 
     def run(self) -> int:
@@ -61,7 +65,7 @@ class Supervisor:
         }
         try:
             os.set_inheritable(sock.fileno(), True)
-            command = [
+            self._command = [
                 sys.executable,
                 "-m",
                 "asyncio_adapter",
@@ -70,23 +74,20 @@ class Supervisor:
                 str(sock.fileno()),
                 "--worker",
             ]
+            self._pass_fds = (sock.fileno(),)
             error_logger.info(
                 "Supervisor %d serving on %s with %d worker(s)",
                 os.getpid(),
                 describe(sock, tls=self.config.ssl_certfile is not None),
                 self.config.workers,
             )
-            self.workers = [self._spawn(command, sock.fileno()) for _ in range(self.config.workers)]
+            self.workers = [self._spawn() for _ in range(self.config.workers)]
             while not self._stopping:
+                # A signal interrupts the sleep only to run its handler (PEP 475):
+                # the loop sees _stopping at most POLL_INTERVAL later.
                 time.sleep(POLL_INTERVAL)
-                for index, worker in enumerate(self.workers):
-                    if self._stopping or worker.poll() is None:
-                        continue
-                    self._report_exit(worker)
-                    if worker.returncode != 0 and self._died_young(worker):
-                        time.sleep(RESTART_PAUSE)
-                    if not self._stopping:
-                        self.workers[index] = self._spawn(command, sock.fileno())
+                if not self._stopping:
+                    self._check_workers()
             error_logger.info("Supervisor stopping %d worker(s)", len(self.workers))
             self._stop_workers()
         finally:
@@ -100,25 +101,41 @@ class Supervisor:
     def _on_signal(self, number: int, frame: FrameType | None) -> None:
         self._stopping = True
 
-    def _spawn(self, command: list[str], fd: int) -> subprocess.Popen[bytes]:
-        worker = subprocess.Popen(command, pass_fds=(fd,), start_new_session=True)
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        worker = subprocess.Popen(self._command, pass_fds=self._pass_fds, start_new_session=True)
         self._started[worker.pid] = time.monotonic()
         error_logger.info("Started worker %d", worker.pid)
         return worker
 
-    def _died_young(self, worker: subprocess.Popen[bytes]) -> bool:
-        return time.monotonic() - self._started.get(worker.pid, 0.0) < RESTART_PAUSE
+    def _check_workers(self) -> None:
+        """Replace the workers that exited, after RESTART_PAUSE if they failed young."""
+        now = time.monotonic()
+        for index, worker in enumerate(self.workers):
+            restart_at = self._restart_at.get(index)
+            if restart_at is not None:
+                if now >= restart_at:
+                    del self._restart_at[index]
+                    self.workers[index] = self._spawn()
+                continue
+            if worker.poll() is None:
+                continue
+            lived = now - self._started.pop(worker.pid)
+            if worker.returncode != 0 and lived < RESTART_PAUSE:
+                self._report_exit(worker, f"; starting another in {RESTART_PAUSE:g} s")
+                self._restart_at[index] = now + RESTART_PAUSE
+            else:
+                self._report_exit(worker, "; starting another")
+                self.workers[index] = self._spawn()
 
-    def _report_exit(self, worker: subprocess.Popen[bytes]) -> None:
-        self._started.pop(worker.pid, None)
+    def _report_exit(self, worker: subprocess.Popen[bytes], then: str) -> None:
         code = worker.returncode
         if code == 0:
-            error_logger.info("Worker %d exited; starting another", worker.pid)
+            error_logger.info("Worker %d exited%s", worker.pid, then)
         elif code < 0:
             name = signal.Signals(-code).name
-            error_logger.warning("Worker %d killed by %s; starting another", worker.pid, name)
+            error_logger.warning("Worker %d killed by %s%s", worker.pid, name, then)
         else:
-            error_logger.warning("Worker %d exited with %d; starting another", worker.pid, code)
+            error_logger.warning("Worker %d exited with %d%s", worker.pid, code, then)
 
     def _stop_workers(self) -> None:
         for worker in self.workers:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServerProcess:
+    """The CLI in a subprocess; a thread reads its stderr, so every wait is bounded."""
+
     def __init__(self, *args):
         env = dict(os.environ)
         env.pop("COVERAGE_PROCESS_START", None)
@@ -33,13 +37,22 @@ class ServerProcess:
         )
         self.lines = []
         self.base = None
+        self._unread = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
-    def wait_for(self, pattern):
-        """Read stderr lines until one matches ``pattern``; return the match."""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if not line:
+    def _read(self):
+        # The pipe ends once the server and every worker it started have exited.
+        for line in self.process.stderr:
+            self._unread.put(line)
+
+    def wait_for(self, pattern, timeout=15):
+        """Take stderr lines until one matches ``pattern``; return the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._unread.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 break
             self.lines.append(line)
             found = re.search(pattern, line)
@@ -55,16 +68,22 @@ class ServerProcess:
         if sig is not None:
             self.process.send_signal(sig)
         try:
-            _, rest = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
+            self._reader.join(timeout=15)
         finally:
             self.stop()
-        self.lines.append(rest)
         return self.process.returncode, "".join(self.lines)
 
     def stop(self):
         if self.process.poll() is None:
             self.process.kill()
-        self.process.communicate(timeout=STEP)  # also closes the stderr pipe
+        self.process.wait(timeout=STEP)
+        self._reader.join(timeout=STEP)
+        while not self._unread.empty():
+            self.lines.append(self._unread.get_nowait())
+        if not self._reader.is_alive():
+            # Else a worker still holds the pipe, and closing would wait on the reader.
+            self.process.stderr.close()
 
 
 @pytest.fixture

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import signal
 import time
+from datetime import datetime, timedelta
 
 import httpx
+
+from asyncio_adapter._supervisor import RESTART_PAUSE
 
 from .helpers import STEP
 from .test_cli import ServerProcess
@@ -73,3 +78,23 @@ def test_max_requests_recycles_the_worker_without_failing_a_request():
     # Four requests per worker, then a fresh one: 4 + 4 + 2.
     assert [answered.count(pid) for pid in dict.fromkeys(answered)] == [4, 4, 2], answered
     assert log.count("Served 4 requests: stopping this worker") == 2
+
+
+def test_a_worker_that_fails_at_startup_is_restarted_after_a_pause():
+    """A crashing app must not make the supervisor start workers in a tight loop."""
+    # --max-requests alone: one supervised worker.
+    server = ServerProcess("tests.e2e.crash_app:app", "--max-requests", "100")
+    try:
+        for _ in range(3):
+            server.wait_for(r"Started worker \d+")
+    finally:
+        code, log = server.finish(signal.SIGTERM)
+    assert code == 0, log
+    started = [
+        datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f")
+        for stamp in re.findall(r"^(\S+ \S+) INFO \S+: Started worker", log, re.MULTILINE)
+    ]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+    assert len(gaps) >= 2, log
+    assert min(gaps) >= timedelta(seconds=RESTART_PAUSE), gaps
+    assert "exited with 3; starting another in 1 s" in log
