@@ -8,6 +8,8 @@ are not given leave it alone, so every option's argparse default is
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import importlib
 import sys
 from collections.abc import Sequence
@@ -20,10 +22,12 @@ from ._config import (
     DEFAULT_HOST,
     DEFAULT_LIMIT_REQUEST_BODY,
     DEFAULT_PORT,
+    new_event_loop,
 )
-from ._logging import LOG_LEVELS
+from ._logging import LOG_LEVELS, configure_logging
 from ._proxy import DEFAULT_FORWARDED_ALLOW_IPS
-from ._supervisor import Supervisor
+from ._server import Server
+from ._supervisor import Supervisor, announce_stop
 from ._timeouts import DEFAULT_TIMEOUT_BODY, DEFAULT_TIMEOUT_HEAD, DEFAULT_TIMEOUT_KEEP_ALIVE
 
 
@@ -163,8 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="a worker that served this many requests is replaced by a fresh one (default: never)",
     )
-    # Set by the supervisor on the processes it starts: serve, do not supervise.
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    # Set by the supervisor on the processes it starts: serve, do not supervise,
+    # and write to this pipe when you stop accepting.
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--loop",
         choices=("asyncio", "uvloop"),
@@ -199,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     options = vars(parser.parse_args(argv))
     target = options.pop("target")
-    worker = options.pop("worker", False)
+    worker = options.pop("worker", None)
     try:
         app = load_app(target)
         app.configure(**options)
@@ -207,14 +212,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     config = app.config
-    if not worker and (config.workers > 1 or config.max_requests is not None):
+    if worker is None and (config.workers > 1 or config.max_requests is not None):
         try:
             return Supervisor(config, list(argv)).run()
         except OSError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
     try:
-        app.start_server()
+        if worker is None:
+            app.start_server()
+        else:
+            _serve_as_worker(app, worker)
     except (RuntimeError, OSError) as error:  # no uvloop; a port in use; a bad certificate
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -222,3 +230,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 3
     return 0
+
+
+def _serve_as_worker(app: App, announce: int) -> None:
+    """``app.start_server()`` that also tells the supervisor when the server stops accepting.
+
+    The supervisor then starts this worker's replacement at once
+    (``_supervisor``); ``announce`` is its pipe. ``App.serve``'s ``ready``
+    hook is how the ``Server`` is reached, which ``start_server`` offers no
+    way to do.
+    """
+
+    def ready(server: Server) -> None:
+        server.on_stop_accepting = functools.partial(announce_stop, announce)
+
+    configure_logging(app.config.log_level)
+    with asyncio.Runner(loop_factory=lambda: new_event_loop(app.config.loop)) as runner:
+        runner.run(app.serve(ready=ready))

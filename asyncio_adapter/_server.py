@@ -130,6 +130,9 @@ class Server:
             TrustedProxies(config.forwarded_allow_ips) if config.proxy_headers else None
         )
         self.closing = False
+        #: Called once, when the server stops accepting (a supervisor's worker
+        #: announces it, so its replacement starts while it drains).
+        self.on_stop_accepting: Callable[[], object] | None = None
         self.connections: set[HTTPConnection] = set()
         self.date = _http_date()
         self._clock = clock
@@ -249,6 +252,8 @@ class Server:
                 loop.call_soon(server.close)
             else:
                 server.close()
+        if self.on_stop_accepting is not None:
+            self.on_stop_accepting()
 
     async def shutdown(self, grace_period: float | None = None) -> None:
         """Stop accepting, close idle connections, answer the others with ``Connection: close``.

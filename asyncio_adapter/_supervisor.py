@@ -1,23 +1,32 @@
 """``--workers N``: one supervisor process, N worker processes sharing one listening socket.
 
 The supervisor binds the socket once and starts each worker as
-``python -m asyncio_adapter ... --fd N --worker``, so a worker is the
+``python -m asyncio_adapter ... --fd N --worker W``, so a worker is the
 ordinary single-process server on an inherited socket. The kernel hands
 each new connection to whichever worker accepts it first.
+
+``W`` is the write end of a pipe back to the supervisor. A worker that
+stops accepting while the supervisor is not stopping (it served
+``--max-requests``, or someone sent it a SIGTERM) writes its pid there,
+and the supervisor starts its replacement at once, while the old worker
+drains, not after it exited: the socket is left without an acceptor only
+for as long as a worker takes to start, and with several workers not at
+all. The retired worker is not replaced a second time when it exits.
 
 Workers run in their own session, so a Ctrl-C in the terminal reaches the
 supervisor only: it then sends each worker one SIGTERM (the graceful
 drain; a second signal would abort it) and waits for them for the grace
 period, plus a margin, before it kills what is left. A worker that exits
-while the supervisor is not stopping, because it died or because it
-served ``--max-requests``, is replaced; one that failed within a second
-of its start is replaced a second later, so a crashing app does not spin
-the CPU.
+without having announced it is replaced too; one that failed within a
+second of its start is replaced a second later, so a crashing app does
+not spin the CPU.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -40,6 +49,19 @@ RESTART_PAUSE: Final = 1.0
 KILL_MARGIN: Final = 5.0
 
 
+def announce_stop(fd: int) -> None:
+    """In a worker: tell the supervisor, through the pipe ``fd``, that it stopped accepting.
+
+    A write of fewer than PIPE_BUF bytes is atomic, so the lines of
+    several workers never interleave. The supervisor made the pipe
+    non-blocking: a full pipe (it would take thousands of unread lines)
+    loses the line rather than stalling the worker's loop, and the worker
+    is then replaced when it exits, as before.
+    """
+    with contextlib.suppress(OSError):  # the supervisor is gone, or the pipe is full
+        os.write(fd, b"%d\n" % os.getpid())
+
+
 class Supervisor:
     """Starts ``config.workers`` workers for the command line ``argv`` and keeps them up."""
 
@@ -48,10 +70,13 @@ class Supervisor:
         self.argv = list(argv)
         #: One per slot: the worker serving it (or the dead one, while its restart waits).
         self.workers: list[subprocess.Popen[bytes]] = []
+        #: Workers that stopped accepting and were replaced already, while they drain.
+        self.retiring: list[subprocess.Popen[bytes]] = []
         self._command: list[str] = []
         self._pass_fds: tuple[int, ...] = ()
         self._started: dict[int, float] = {}
         self._restart_at: dict[int, float] = {}  # slot -> when its dead worker's successor starts
+        self._unread = b""
         self._stopping = False
 
     def run(self) -> int:
@@ -59,6 +84,9 @@ class Supervisor:
         configure_logging(self.config.log_level)
         ssl_context(self.config)  # a bad certificate fails here, once, not in every worker
         sock = bind_socket(self.config)
+        announcements, announce = os.pipe()
+        os.set_blocking(announcements, False)
+        os.set_blocking(announce, False)
         previous = {
             number: signal.signal(number, self._on_signal)
             for number in (signal.SIGINT, signal.SIGTERM)
@@ -73,8 +101,9 @@ class Supervisor:
                 "--fd",
                 str(sock.fileno()),
                 "--worker",
+                str(announce),
             ]
-            self._pass_fds = (sock.fileno(),)
+            self._pass_fds = (sock.fileno(), announce)
             error_logger.info(
                 "Supervisor %d serving on %s with %d worker(s)",
                 os.getpid(),
@@ -83,17 +112,22 @@ class Supervisor:
             )
             self.workers = [self._spawn() for _ in range(self.config.workers)]
             while not self._stopping:
-                # A signal interrupts the sleep only to run its handler (PEP 475):
+                # A signal interrupts the wait only to run its handler (PEP 475):
                 # the loop sees _stopping at most POLL_INTERVAL later.
-                time.sleep(POLL_INTERVAL)
-                if not self._stopping:
-                    self._check_workers()
+                ready, _, _ = select.select([announcements], [], [], POLL_INTERVAL)
+                if self._stopping:
+                    break
+                if ready:
+                    self._read_announcements(announcements)
+                self._check_workers()
             error_logger.info("Supervisor stopping %d worker(s)", len(self.workers))
             self._stop_workers()
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
             sock.close()
+            os.close(announcements)
+            os.close(announce)
             if self.config.fd is None and self.config.uds is not None:
                 os.unlink(self.config.uds)
         return 0
@@ -107,8 +141,29 @@ class Supervisor:
         error_logger.info("Started worker %d", worker.pid)
         return worker
 
+    def _read_announcements(self, fd: int) -> None:
+        """Replace each worker that announced it stopped accepting."""
+        try:
+            data = self._unread + os.read(fd, 4096)
+        except BlockingIOError:
+            return
+        *lines, self._unread = data.split(b"\n")
+        for line in lines:
+            pid = int(line)
+            for index, worker in enumerate(self.workers):
+                # A pid no longer in a slot exited and was replaced already.
+                if worker.pid == pid and worker.poll() is None:
+                    error_logger.info("Worker %d stopped accepting; starting another", pid)
+                    self.retiring.append(worker)
+                    self.workers[index] = self._spawn()
+                    break
+
     def _check_workers(self) -> None:
-        """Replace the workers that exited, after RESTART_PAUSE if they failed young."""
+        """Replace the workers that exited unannounced, after RESTART_PAUSE if they failed young.
+
+        The retired workers that exited are only reported: they were
+        replaced when they announced it.
+        """
         now = time.monotonic()
         for index, worker in enumerate(self.workers):
             restart_at = self._restart_at.get(index)
@@ -126,6 +181,11 @@ class Supervisor:
             else:
                 self._report_exit(worker, "; starting another")
                 self.workers[index] = self._spawn()
+        for worker in list(self.retiring):
+            if worker.poll() is not None:
+                self.retiring.remove(worker)
+                del self._started[worker.pid]
+                self._report_exit(worker, "")
 
     def _report_exit(self, worker: subprocess.Popen[bytes], then: str) -> None:
         code = worker.returncode
@@ -138,11 +198,12 @@ class Supervisor:
             error_logger.warning("Worker %d exited with %d%s", worker.pid, code, then)
 
     def _stop_workers(self) -> None:
-        for worker in self.workers:
+        workers = [*self.workers, *self.retiring]
+        for worker in workers:
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.config.grace_period + KILL_MARGIN
-        for worker in self.workers:
+        for worker in workers:
             try:
                 worker.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

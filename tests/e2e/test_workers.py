@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import httpx
@@ -15,6 +16,8 @@ from asyncio_adapter._supervisor import RESTART_PAUSE
 
 from .helpers import STEP
 from .test_cli import ServerProcess
+
+SERVING = r"Serving on http://127\.0\.0\.1:\d+ \("
 
 
 def start(*flags):
@@ -78,6 +81,37 @@ def test_max_requests_recycles_the_worker_without_failing_a_request():
     # Four requests per worker, then a fresh one: 4 + 4 + 2.
     assert [answered.count(pid) for pid in dict.fromkeys(answered)] == [4, 4, 2], answered
     assert log.count("Served 4 requests: stopping this worker") == 2
+
+
+def test_a_retiring_worker_is_replaced_while_it_drains(tmp_path):
+    """The replacement starts when the old worker stops accepting, not when it exits."""
+    release = tmp_path / "release"
+    server = start("--max-requests", "2")
+    try:
+        first = int(server.wait_for(r"Started worker (\d+)").group(1))
+        server.wait_for(SERVING)
+        assert pids_answering(server.base, 1) == [first]
+        with ThreadPoolExecutor(1) as pool:
+            # The second request reaches the limit and is kept in flight.
+            held = pool.submit(
+                httpx.get, f"{server.base}/hold", params={"until": str(release)}, timeout=15
+            )
+            try:
+                server.wait_for(rf"Worker {first} stopped accepting; starting another", STEP)
+                second = int(server.wait_for(r"Started worker (\d+)").group(1))
+                server.wait_for(SERVING)
+                assert pids_answering(server.base, 1) == [second]
+                assert not held.done()
+            finally:
+                release.touch()
+            response = held.result(timeout=15)
+        assert response.text == str(first)
+        assert response.headers["connection"] == "close"
+        server.wait_for(rf"Worker {first} exited$")
+    finally:
+        code, log = server.finish(signal.SIGTERM)
+    assert code == 0, log
+    assert log.count("Started worker") == 2, log  # the retired worker is not replaced twice
 
 
 def test_a_worker_that_fails_at_startup_is_restarted_after_a_pause():
