@@ -24,7 +24,7 @@ import email.utils
 import socket
 from collections.abc import AsyncIterable, Callable
 from http import HTTPStatus
-from typing import Final, cast
+from typing import Final, TypeAlias, cast
 from urllib.parse import unquote
 
 from router import MethodNotAllowed, NotFound
@@ -89,6 +89,11 @@ _REQUEST_TIMEOUT: Final = (
 )
 
 # Connection phases: what the task is waiting for, which decides the deadline.
+#: A returned response's head, as ``Server.response_head`` caches it.
+HeadKey: TypeAlias = tuple[int, tuple[tuple[str, str], ...], bool]
+#: Distinct heads kept between two Date changes: routes answer with a few.
+_MAX_CACHED_HEADS: Final = 1024
+
 _HEAD: Final = 0  # the head of a request (timeout_head)
 _BODY: Final = 1  # the next piece of a request body (timeout_body)
 _BUSY: Final = 2  # the application or the peer's reading (no deadline)
@@ -145,6 +150,12 @@ class Server:
         # request until the Date changes: this skips header validation per
         # response (bench/server.py, the plain-text route).
         self._plain_heads: dict[str, ResponseEvent] = {}
+        # The same for a returned ``Response`` (and every ASGI response), by
+        # status, headers and whether the head must say ``close``: a route
+        # answers with the same few heads. Measured on
+        # bench/server_inprocess.py, "ours (ASGI)": 21.2 to 16.5 us per
+        # request. At most _MAX_CACHED_HEADS, then it starts again.
+        self._response_heads: dict[HeadKey, ResponseEvent] = {}
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -199,6 +210,7 @@ class Server:
         if date != self.date:
             self.date = date
             self._plain_heads.clear()
+            self._response_heads.clear()
         loop = asyncio.get_running_loop()
         self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
 
@@ -213,6 +225,29 @@ class Server:
             )
             self._plain_heads[content_type] = head
         return head
+
+    def response_head(self, response: Response, close: bool) -> ResponseEvent:
+        """The head for ``response``, with the Date and, if ``close``, ``Connection: close``."""
+        key = (response.code, tuple(response.headers), close)
+        try:
+            head = self._response_heads.get(key)
+        except TypeError:  # a header that is no str: the head will refuse it
+            return self._new_response_head(response, close)
+        if head is None:
+            head = self._new_response_head(response, close)
+            if len(self._response_heads) >= _MAX_CACHED_HEADS:
+                self._response_heads.clear()
+            self._response_heads[key] = head
+        return head
+
+    def _new_response_head(self, response: Response, close: bool) -> ResponseEvent:
+        headers = [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
+        ]
+        headers.append((b"date", self.date))
+        if close:
+            headers.append((b"connection", b"close"))
+        return ResponseEvent(status_code=response.code, headers=headers)
 
     def add(self, connection: HTTPConnection) -> None:
         self.connections.add(connection)
@@ -870,17 +905,12 @@ class HTTPConnection(asyncio.Protocol):
         return status, len(data)
 
     def _head_for(self, response: Response) -> ResponseEvent:
-        headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
-        ]
-        headers.append((b"date", self.server.date))
-        if (self.server.closing or not self._body_done) and response.get_header(
+        # Shutting down, or answering before the body was read: tell the
+        # client this connection ends with this response.
+        close = (self.server.closing or not self._body_done) and response.get_header(
             "connection"
-        ) is None:
-            # Shutting down, or answering before the body was read: tell the
-            # client this connection ends with this response.
-            headers.append((b"connection", b"close"))
-        return ResponseEvent(status_code=response.code, headers=headers)
+        ) is None
+        return self.server.response_head(response, close)
 
     async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:
         conn = self.conn
