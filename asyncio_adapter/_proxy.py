@@ -65,21 +65,6 @@ def _split(values: Iterable[str]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-def forwarded_client(
-    peer: Address | None, forwarded_for: Iterable[str], trusted: TrustedProxies
-) -> Address | None:
-    """The client address, from ``X-Forwarded-For`` if ``peer`` is a trusted proxy.
-
-    The port of a forwarded client is unknown and given as 0.
-    """
-    if peer is None or peer[0] not in trusted:
-        return peer
-    hops = _split(forwarded_for)
-    if not hops:
-        return peer
-    return hops[_client_index(hops, trusted)], 0
-
-
 def _client_index(hosts: Sequence[str], trusted: TrustedProxies) -> int:
     """The right-most host that is not trusted; the left-most if all are."""
     for index in range(len(hosts) - 1, -1, -1):
@@ -124,7 +109,9 @@ def parse_forwarded(values: Iterable[str]) -> list[dict[str, str]]:
 def _node(text: str) -> Address:
     """An RFC 7239 §6 node: ``192.0.2.43``, ``"[2001:db8::1]:4711"``, ``unknown``, ``_hidden``.
 
-    An obfuscated or unknown node is kept as the text it is, port 0.
+    An obfuscated or unknown node is kept as the text it is, and a node
+    without a port gets port 0, as uvicorn gives it. An X-Forwarded-For
+    hop is read the same way; a bare IPv6 address there has no port.
     """
     if text.startswith("["):
         host, bracket, rest = text[1:].partition("]")
@@ -169,15 +156,20 @@ def forwarded_origin(
         node, element = hops[_client_index([node[0] for node, _ in hops], trusted)]
         proto = element.get("proto", "").lower()
         return node, proto if proto in SCHEMES else scheme
-    hosts = _split(x_forwarded_for)
+    try:
+        # A hop may carry a port (``192.0.2.1:4711``, ``[2001:db8::1]:4711``):
+        # kept, and left out of the trust check, as in ``Forwarded``.
+        addresses = [_node(host) for host in _split(x_forwarded_for)]
+    except ValueError:
+        return peer, scheme
     protos = [proto.lower() for proto in _split(x_forwarded_proto)]
     client: Address | None = peer
     index = 0
-    if hosts:
-        index = _client_index(hosts, trusted)
-        client = hosts[index], 0
+    if addresses:
+        index = _client_index([host for host, _ in addresses], trusted)
+        client = addresses[index]
     if len(protos) == 1:
         scheme = protos[0] if protos[0] in SCHEMES else scheme
-    elif protos and len(protos) == len(hosts) and protos[index] in SCHEMES:
+    elif protos and len(protos) == len(addresses) and protos[index] in SCHEMES:
         scheme = protos[index]
     return client, scheme

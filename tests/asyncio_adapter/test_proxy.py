@@ -4,7 +4,6 @@ import pytest
 
 from asyncio_adapter._proxy import (
     TrustedProxies,
-    forwarded_client,
     forwarded_origin,
     parse_forwarded,
 )
@@ -47,7 +46,23 @@ def test_trusted_proxies(spec, host, trusted):
     ],
 )
 def test_forwarded_client(peer, values, spec, client):
-    assert forwarded_client(peer, values, TrustedProxies(spec)) == client
+    assert origin(peer, xff=values, spec=spec)[0] == client
+
+
+@pytest.mark.parametrize(
+    ("values", "client"),
+    [
+        (["203.0.113.1:4711"], ("203.0.113.1", 4711)),
+        (["[2001:db8::1]:4711"], ("2001:db8::1", 4711)),
+        (["2001:db8::1"], ("2001:db8::1", 0)),
+        # a trusted proxy with a port is still recognised as trusted
+        (["203.0.113.1, 127.0.0.1:8080"], ("203.0.113.1", 0)),
+        # a hop that does not parse: the whole field is ignored
+        (["[2001:db8::1"], PEER),
+    ],
+)
+def test_x_forwarded_for_hops_with_ports(values, client):
+    assert origin(xff=values)[0] == client
 
 
 def origin(peer=PEER, scheme="http", *, forwarded=(), xff=(), proto=(), spec="127.0.0.1"):
