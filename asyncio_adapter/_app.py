@@ -9,7 +9,7 @@ import os
 import signal
 from collections.abc import Callable
 
-from ._asgi import ASGIRoutes
+from ._asgi import ASGIMatch, ASGIRoutes
 from ._config import (
     DEFAULT_BACKLOG,
     DEFAULT_GRACE_PERIOD,
@@ -169,7 +169,7 @@ class _CountedRoutes:
         self.limit = limit
         self.served = 0
 
-    def match(self, method: str, path: str) -> RouteMatch:
+    def match(self, method: str, path: str) -> RouteMatch | ASGIMatch:
         self.served += 1
         if self.served == self.limit:
             self._on_limit()

@@ -1,20 +1,30 @@
 """The ASGI 3.0 bridge: serve a Starlette, FastAPI or any ASGI application.
 
 The application is put where a router goes: ``ASGIRoutes.match`` answers
-every request with one handler that builds the HTTP scope from the
-``Request``, runs the application, and returns a ``Response`` whose body
-streams what the application sends. So the server stays one server:
-timeouts, back-pressure, framing (chunked when the application gives no
-Content-Length), HEAD, keep-alive and shutdown are the same code as for an
-``App``.
+every request with an ``ASGIMatch``, and the server hands such a request
+to an ``ASGICycle`` instead of a handler. The cycle writes what the
+application sends through the same ``sansio_http.Connection`` as an
+``App``'s responses, so timeouts, back-pressure, framing (chunked when the
+application gives no Content-Length), HEAD, keep-alive and shutdown are
+the same code.
 
-- ``receive`` streams the body through ``request.stream()`` (so a client
-  waiting for ``100 Continue`` gets it when the application first reads),
-  then reports ``http.disconnect`` once the response is over.
-- ``send`` hands each body chunk over one at a time: the application
-  waits while the server writes, which is the back-pressure.
-- An exception before ``http.response.start`` is a 500; after it, the
-  server cuts the connection (the head is out, no status can follow).
+- The application runs inline, in the connection's task, as an ``App``'s
+  handler does: no task, queue or future per request. When it goes on
+  after its response (Starlette's background tasks), the connection is
+  handed to a new task as soon as the application yields, and the
+  application finishes in the old one (``ASGICycle._check_returned``).
+  anyio's cancel scopes and ``asyncio.timeout`` bind to the task that
+  entered them, and the application never changes task: only the
+  connection's serving loop does.
+- ``receive`` streams the body (a client waiting for ``100 Continue``
+  gets it when the application first reads), then waits for the end of
+  the response, and says ``http.disconnect`` once the response is over or
+  the peer has gone.
+- ``send`` writes each message as it comes and waits while the peer is
+  slow to read (back-pressure). A body given whole in its first message
+  goes out with a Content-Length.
+- An exception before any byte was written is a 500; after that, the
+  server cuts the connection (no status can follow a head).
 - The lifespan protocol runs around the server (``startup``/``shutdown``
   here, called by ``App.serve``): its ``state`` is copied into each
   request's scope, and a failed startup stops the server with the
@@ -26,13 +36,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, MutableMapping
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
+from typing import Any, Final, Protocol
 
-from ._errors import HTTPError
+from sansio_http import Connection, Data, EndOfMessage
+from sansio_http import Response as ResponseEvent
+
 from ._logging import error_logger
-from ._request import Request
-from ._response import Response
 
 #: ASGI messages and scopes are plain dicts whose values depend on their type.
 Message = MutableMapping[str, Any]
@@ -46,6 +56,10 @@ ASGI_VERSION: Final = {"version": "3.0", "spec_version": "2.4"}
 
 class LifespanFailure(Exception):
     """The application reported ``lifespan.startup.failed`` or ``shutdown.failed``."""
+
+
+class InvalidResponse(Exception):
+    """The application's response cannot be sent as it is (a bad status or header)."""
 
 
 def is_asgi_application(value: object) -> bool:
@@ -65,12 +79,15 @@ def is_asgi_application(value: object) -> bool:
     return len(positional) == 3 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
-class _Match:
-    __slots__ = ("handler", "params")
+class ASGIMatch:
+    """What ``ASGIRoutes.match`` gives for every request: the application to run."""
 
-    def __init__(self, handler: Callable[..., Awaitable[object]]) -> None:
-        self.handler = handler
-        self.params: dict[str, object] = {}
+    __slots__ = ("app", "state")
+
+    def __init__(self, app: ASGIApplication, state: dict[str, object]) -> None:
+        self.app = app
+        #: What the lifespan startup stored: each request's scope gets a copy.
+        self.state = state
 
 
 class ASGIRoutes:
@@ -79,13 +96,13 @@ class ASGIRoutes:
     def __init__(self, app: ASGIApplication) -> None:
         self.app = app
         self.state: dict[str, object] = {}
-        self._match = _Match(self._handle)
+        self._match = ASGIMatch(app, self.state)
         self._lifespan: asyncio.Task[None] | None = None
         self._to_app: asyncio.Queue[Message] = asyncio.Queue()
         self._from_app: asyncio.Queue[Message] = asyncio.Queue()
         self._lifespan_supported = False
 
-    def match(self, method: str, path: str) -> _Match:
+    def match(self, method: str, path: str) -> ASGIMatch:
         return self._match
 
     # -- lifespan --
@@ -130,225 +147,159 @@ class ASGIRoutes:
             else:  # the common way of not supporting lifespan: log it quietly
                 error_logger.debug("ASGI application does not support lifespan", exc_info=True)
 
-    # -- one request --
 
-    async def _handle(self, request: Request) -> Response:
-        scope: Scope = {
-            "type": "http",
-            "asgi": ASGI_VERSION,
-            "http_version": request.http_version,
-            "method": request.method,
-            "scheme": request.scheme,
-            "path": request.path,
-            "raw_path": request.raw_path,
-            "query_string": request.query_string.encode("latin-1"),
-            "root_path": "",
-            "headers": list(request._raw_headers),
-            "client": request.client,
-            "server": request.server,
-            "state": self.state.copy(),
-        }
-        loop = asyncio.get_running_loop()
-        exchange = _Exchange(request, loop.create_future())
-        # The application gets a task of its own, as uvicorn gives it: it
-        # may keep running after its response (background tasks), and
-        # anyio's cancel scopes and asyncio.timeout bind to the task that
-        # entered them, so it cannot start here and move on later.
-        task = loop.create_task(self._run(scope, exchange))
-        exchange.task = task
-        try:
-            await exchange.ready
-        except asyncio.CancelledError:
-            task.cancel()
-            raise
-        if exchange.whole is not None:
-            # The common case, one complete body: sent with a Content-Length,
-            # no stream and no further task switches.
-            exchange.close_after_whole_body()
-            return exchange.plain_response(exchange.whole)
-        if not exchange.started or exchange.chunks is None or exchange.chunks.empty():
-            task.result()  # the application's exception: a 500, nothing was sent yet
-            raise RuntimeError("the ASGI application returned without sending a response")
-        return exchange.plain_response(_Body(exchange))
-
-    async def _run(self, scope: Scope, exchange: _Exchange) -> None:
-        """Run the application; ``ready`` resolves when it returns, if not before.
-
-        A ``finally`` here, not a done callback on the task: one callback
-        less for the loop to schedule per request (bench/server_inprocess.py).
-        """
-        try:
-            await self.app(scope, exchange.receive, exchange.send)
-        finally:
-            if not exchange.ready.done():
-                exchange.ready.set_result(None)
+# -- one request --
 
 
-class _Exchange:
-    """The receive and send callables of one request, and the response they build.
+class CycleConnection(Protocol):
+    """What an ``ASGICycle`` needs of the server's connection (``HTTPConnection``)."""
 
-    ``ready`` resolves once the handler knows what to return: the whole
-    body came in one message, or the first chunk of a streamed one, or the
-    application returned (or raised) without either.
+    @property
+    def conn(self) -> Connection: ...
 
-    Only what every request needs is made up front: the queue of a streamed
-    body and the event a ``receive`` after the response waits on are made
-    when first used (bench/server_inprocess.py, "ours (ASGI)": an
-    ``asyncio.Queue`` and an ``asyncio.Event`` per request cost about 1 us).
+    @property
+    def body_done(self) -> bool: ...
+
+    @property
+    def lost(self) -> bool: ...
+
+    @property
+    def peer_done(self) -> bool: ...
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+    async def read_body_chunk(self) -> bytes: ...
+
+    def asgi_head(self, status: int, headers: list[Any]) -> ResponseEvent: ...
+
+    def hand_over(self, cycle: ASGICycle) -> None: ...
+
+
+class ASGICycle:
+    """The ``receive`` and ``send`` of one request, and how far its response got.
+
+    ``written`` turns true with the first byte handed to the connection
+    (no other status can be sent after it), ``complete`` once the whole
+    response was; ``returned`` once the application returned or raised.
     """
 
     __slots__ = (
-        "_body_ended",
+        "_body_given",
         "_disconnect",
-        "_sent_end",
-        "body",
-        "chunks",
+        "_head_only",
+        "_headers",
+        "_prefix",
         "complete",
-        "finished",
-        "headers",
-        "ready",
-        "request",
-        "started",
+        "connection",
+        "handed_over",
+        "returned",
+        "size",
         "status",
-        "task",
-        "whole",
+        "written",
     )
 
-    def __init__(self, request: Request, ready: asyncio.Future[None]) -> None:
-        self.request = request
-        self.task: asyncio.Task[None] | None = None
-        self.ready = ready
-        self.started = False
-        self.status = 200
-        self.headers: list[tuple[str, str]] = []
-        self.whole: bytes | None = None
-        self.chunks: asyncio.Queue[tuple[bytes, bool]] | None = None
-        self.body: AsyncIterator[bytes] | None = None
-        self.finished = False  # the response is over: receive says disconnect
+    def __init__(self, connection: CycleConnection, head_only: bool, prefix: bytes) -> None:
+        self.connection = connection
+        self._head_only = head_only
+        # Body bytes that arrived with the head: the first ``receive`` gives them.
+        self._prefix = prefix
+        self._body_given = False
+        self._headers: list[Any] | None = None
         self._disconnect: asyncio.Event | None = None
+        self.status = 200
+        self.size = 0
+        self.written = False
         self.complete = False
-        self._sent_end = False
-        self._body_ended = False
+        self.returned = False
+        self.handed_over = False
 
     async def receive(self) -> Message:
-        if not self.finished:
-            if self.body is None:
-                self.body = self.request.stream().__aiter__()
-            try:
-                chunk = await self.body.__anext__()
-            except StopAsyncIteration:
-                pass
+        connection = self.connection
+        if self.complete or connection.lost:
+            return {"type": "http.disconnect"}
+        if not self._body_given:
+            chunk = self._prefix
+            if chunk:
+                self._prefix = b""
             else:
-                return {"type": "http.request", "body": chunk, "more_body": True}
-            if not self._body_ended:
-                self._body_ended = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            if not self.finished:
-                if self._disconnect is None:
-                    self._disconnect = asyncio.Event()
-                await self._disconnect.wait()
+                chunk = await connection.read_body_chunk()
+            more = not connection.body_done
+            self._body_given = not more
+            return {"type": "http.request", "body": chunk, "more_body": more}
+        # The body was all given: what is left to say is that the response
+        # is over, or the peer gone (a listener for disconnects waits here).
+        # A peer that closed its sending side counts as gone, as uvicorn has it.
+        if connection.peer_done:
+            return {"type": "http.disconnect"}
+        if self._disconnect is None:
+            self._disconnect = asyncio.Event()
+        await self._disconnect.wait()
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
         kind = message["type"]
-        if kind == "http.response.start":
-            if self.started:
-                raise RuntimeError("http.response.start sent twice")
-            self.status = int(message["status"])
-            self.headers = [
-                (bytes(name).decode("latin-1"), bytes(value).decode("latin-1"))
-                for name, value in message.get("headers", ())
-            ]
-            self.started = True
-        elif kind == "http.response.body":
-            if not self.started:
+        if kind == "http.response.body":
+            if self._headers is None:
                 raise RuntimeError("http.response.body sent before http.response.start")
-            if self._sent_end or self.finished:
-                return  # after the end, or for a response the server is no longer sending
-            data = bytes(message.get("body", b""))
-            more = bool(message.get("more_body", False))
-            self._sent_end = not more
-            ready = self.ready
-            if not ready.done():
-                ready.set_result(None)
+            if self.complete:
+                return  # after the end: nothing more can be sent
+            connection = self.connection
+            body = message.get("body", b"")
+            if type(body) is not bytes:
+                body = bytes(body)
+            more = message.get("more_body", False)
+            conn = connection.conn
+            if not self.written:
+                head = connection.asgi_head(self.status, self._headers)
                 if not more:
-                    self.whole = data
+                    # The common case, a whole body: one write, with a Content-Length.
+                    connection.write(conn.send_complete(head, body))
+                    self.written = True
+                    self.size = 0 if self._head_only else len(body)
+                    self._end()
                     return
-            if self.chunks is None:
-                self.chunks = asyncio.Queue(maxsize=1)
-            await self.chunks.put((data, more))
+                connection.write(conn.send(head))
+                self.written = True
+            if body and not self._head_only and not connection.lost:
+                connection.write(conn.send(Data(body)))
+                self.size += len(body)
+            if more:
+                await connection.drain()
+            else:
+                connection.write(conn.send(EndOfMessage()))
+                self._end()
+        elif kind == "http.response.start":
+            if self._headers is not None:
+                raise RuntimeError("http.response.start sent twice")
+            status = message["status"]
+            if type(status) is not int or not 200 <= status <= 599:
+                raise InvalidResponse(f"status {status!r} is not a final status (200-599)")
+            self.status = status
+            self._headers = list(message.get("headers", ()))
         else:
             raise RuntimeError(f"unexpected ASGI message type {kind!r}")
 
-    def plain_response(self, body: bytes | _Body) -> Response:
-        """A ``Response`` with the app's status and headers, and no header it did not set."""
-        try:
-            response = Response(body, self.status)
-        except ValueError as error:  # a status outside 200-599, a body on a 204
-            raise HTTPError(500) from error
-        # The app's headers as they are, in place of the Content-Type that
-        # Response adds for a body: a client gets only what the app said.
-        response.headers = self.headers
-        return response
-
-    def close_after_whole_body(self) -> None:
+    def _end(self) -> None:
         self.complete = True
-        self.close()
+        self.wake()
+        # Once the application yields to the loop, see whether it returned:
+        # one that runs on (background tasks) must not hold the next
+        # request of the connection back.
+        asyncio.get_running_loop().call_soon(self._check_returned)
 
-    async def chunks_until_end(self) -> AsyncIterator[bytes]:
-        assert self.task is not None
-        assert self.chunks is not None
-        task = self.task
-        chunks = self.chunks
-        while True:
-            get = asyncio.ensure_future(chunks.get())
-            waiting: set[asyncio.Future[Any]] = {get, task}
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            if not get.done():
-                get.cancel()
-                task.result()  # the app's exception cuts the stream
-                raise RuntimeError("the ASGI application returned before the end of its body")
-            data, more = get.result()
-            if data:
-                yield data
-            if not more:
-                self.complete = True
-                return
+    def _check_returned(self) -> None:
+        if not self.returned:
+            self.handed_over = True
+            self.connection.hand_over(self)
 
-    def close(self) -> None:
-        """The server is done with the response: a disconnect for ``receive``.
-
-        After a complete body the application runs on (background tasks);
-        after an incomplete one (HEAD, a peer gone, an error) it is stopped.
-        """
-        self.finished = True
+    def wake(self) -> None:
+        """The response is over or the peer gone: a waiting ``receive`` says disconnect."""
         if self._disconnect is not None:
             self._disconnect.set()
-        task = self.task
-        if task is None or task.done():
-            return
-        if self.complete:
-            task.add_done_callback(_log_failure)
-        else:
-            task.cancel()
 
 
-def _log_failure(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        error = task.exception()
-        error_logger.error("Exception in ASGI application after its response", exc_info=error)
-
-
-class _Body:
-    """The response body as the server iterates it, and closes it (even unread, for HEAD)."""
-
-    __slots__ = ("_exchange",)
-
-    def __init__(self, exchange: _Exchange) -> None:
-        self._exchange = exchange
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._exchange.chunks_until_end()
-
-    async def aclose(self) -> None:
-        self._exchange.close()
+def log_after_response(error: BaseException) -> None:
+    """An application that failed after its whole response: the client saw nothing."""
+    error_logger.error("Exception in ASGI application after its response", exc_info=error)

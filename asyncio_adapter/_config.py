@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 from ._proxy import DEFAULT_FORWARDED_ALLOW_IPS, TrustedProxies
 from ._timeouts import DEFAULT_TIMEOUT_BODY, DEFAULT_TIMEOUT_HEAD, DEFAULT_TIMEOUT_KEEP_ALIVE
+
+if TYPE_CHECKING:
+    from ._asgi import ASGIMatch
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
@@ -33,9 +36,13 @@ class RouteMatch(Protocol):
 
 
 class Routes(Protocol):
-    """Anything that matches a method and path like ``router.Router`` does."""
+    """Anything that matches a method and path like ``router.Router`` does.
 
-    def match(self, method: str, path: str) -> RouteMatch: ...
+    ``ASGIRoutes`` answers every request with an ``ASGIMatch``: the
+    application to run in place of a handler.
+    """
+
+    def match(self, method: str, path: str) -> RouteMatch | ASGIMatch: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ import email.utils
 import socket
 from collections.abc import AsyncIterable, Callable
 from http import HTTPStatus
-from typing import Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias, cast
 from urllib.parse import unquote
 
 from router import MethodNotAllowed, NotFound
@@ -43,6 +43,7 @@ from sansio_http import (
 from sansio_http import Request as RequestEvent
 from sansio_http import Response as ResponseEvent
 
+from ._asgi import ASGI_VERSION, ASGICycle, ASGIMatch, log_after_response
 from ._config import Config, Routes
 from ._errors import HTTPError
 from ._logging import error_logger, escape_control, log_access
@@ -105,6 +106,14 @@ class _ReadTimeout(Exception):
     """The peer sent nothing in time: raised into the connection's task."""
 
 
+#: What ``_after_response`` needs of a request answered: head, method, client, status, size.
+_Answered: TypeAlias = tuple[RequestEvent, str, "tuple[str, int] | None", int, int]
+
+
+class _HandedOver(Exception):
+    """An ASGI application runs on after its response; a new task serves the connection."""
+
+
 def _http_date() -> bytes:
     return email.utils.formatdate(usegmt=True).encode("ascii")
 
@@ -156,6 +165,9 @@ class Server:
         # bench/server_inprocess.py, "ours (ASGI)": 21.2 to 16.5 us per
         # request. At most _MAX_CACHED_HEADS, then it starts again.
         self._response_heads: dict[HeadKey, ResponseEvent] = {}
+        # The same for the heads ASGI applications send, keyed by their own
+        # (status, headers, close): header names and values stay bytes.
+        self._asgi_heads: dict[tuple[object, ...], ResponseEvent] = {}
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -211,6 +223,7 @@ class Server:
             self.date = date
             self._plain_heads.clear()
             self._response_heads.clear()
+            self._asgi_heads.clear()
         loop = asyncio.get_running_loop()
         self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
 
@@ -239,6 +252,30 @@ class Server:
                 self._response_heads.clear()
             self._response_heads[key] = head
         return head
+
+    def asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
+        """The head for an ASGI ``http.response.start``, with the Date and maybe ``close``.
+
+        Raises ``LocalProtocolError`` for a header the core refuses.
+        """
+        try:
+            key = (status, tuple(headers), close)
+            head = self._asgi_heads.get(key)
+        except TypeError:  # headers given as lists, not tuples: not cached
+            return self._new_asgi_head(status, headers, close)
+        if head is None:
+            head = self._new_asgi_head(status, headers, close)
+            if len(self._asgi_heads) >= _MAX_CACHED_HEADS:
+                self._asgi_heads.clear()
+            self._asgi_heads[key] = head
+        return head
+
+    def _new_asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
+        fields = [(name, value) for name, value in headers]
+        fields.append((b"date", self.date))
+        if close and not any(bytes(name).lower() == b"connection" for name, _ in fields):
+            fields.append((b"connection", b"close"))
+        return ResponseEvent(status_code=status, headers=fields)
 
     def _new_response_head(self, response: Response, close: bool) -> ResponseEvent:
         headers = [
@@ -345,7 +382,10 @@ class HTTPConnection(asyncio.Protocol):
     # Slots: faster attribute access on the hot path, and less memory per
     # idle connection (bench/server.py, the memory line).
     __slots__ = (
+        "_asgi_request",
         "_body_done",
+        "_clock",
+        "_cycle",
         "_drain_waiter",
         "_eof",
         "_got_bytes",
@@ -359,6 +399,7 @@ class HTTPConnection(asyncio.Protocol):
         "_phase",
         "_reading_paused",
         "_response_started",
+        "_started",
         "_task",
         "_timed_out",
         "_waiter",
@@ -373,6 +414,8 @@ class HTTPConnection(asyncio.Protocol):
     def __init__(self, server: Server) -> None:
         self.server = server
         self.deadline = NEVER
+        # The server's clock, read once: every request reads it for its deadlines.
+        self._clock = server.clock
         self.conn = Connection(SERVER, limits=server.limits)
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
@@ -394,6 +437,9 @@ class HTTPConnection(asyncio.Protocol):
         self._out: list[bytes] = []
         self._over_limit = False
         self._linger = False  # close with a lingering close (RFC 9112 §9.6)
+        self._started = 0.0  # when the current request's head was read (the access log)
+        self._cycle: ASGICycle | None = None  # the ASGI request in progress
+        self._asgi_request: tuple[RequestEvent, str, tuple[str, int] | None] | None = None
 
     # -- protocol callbacks: only hand bytes and state changes to the task --
 
@@ -408,16 +454,16 @@ class HTTPConnection(asyncio.Protocol):
         limit = server.config.limit_concurrency
         self._over_limit = limit is not None and len(server.connections) >= limit
         server.add(self)
-        self.deadline = server.clock() + server.timeouts.head
+        self.deadline = self._clock() + server.timeouts.head
         self._task = self._loop.create_task(self.serve())
 
     def data_received(self, data: bytes) -> None:
         phase = self._phase
         if phase == _IDLE:
             self._phase = _HEAD
-            self.deadline = self.server.clock() + self.server.timeouts.head
+            self.deadline = self._clock() + self.server.timeouts.head
         elif phase == _BODY:
-            self.deadline = self.server.clock() + self.server.timeouts.body
+            self.deadline = self._clock() + self.server.timeouts.body
         self._got_bytes = True
         waiter = self._waiter
         if waiter is not None:
@@ -437,6 +483,8 @@ class HTTPConnection(asyncio.Protocol):
     def eof_received(self) -> bool | None:
         self._eof = True
         self._wake(b"")
+        if self._cycle is not None:
+            self._cycle.wake()  # an ASGI app waiting for the disconnect: the peer is done
         # Keep our side open: a half-closed peer may still read its responses.
         # TLS cannot half-close (asyncio warns and closes): say nothing there.
         return None if self.server.tls else True
@@ -445,6 +493,8 @@ class HTTPConnection(asyncio.Protocol):
         self._eof = True
         self._lost = True
         self._wake(b"")
+        if self._cycle is not None:
+            self._cycle.wake()
         drain = self._drain_waiter
         if drain is not None and not drain.done():
             drain.set_result(None)
@@ -547,11 +597,19 @@ class HTTPConnection(asyncio.Protocol):
             self._drain_waiter = drain
             await drain
 
-    async def serve(self) -> None:
-        """Serve requests until the connection closes (the task's whole life)."""
+    async def serve(self, resume: _Answered | None = None) -> None:
+        """Serve requests until the connection closes (the task's whole life).
+
+        ``resume``: the request just answered, when this task takes the
+        connection over from one whose ASGI application runs on.
+        """
+        handed_over = False
         try:
             try:
-                await self._serve()
+                await self._serve(resume)
+            except _HandedOver:
+                handed_over = True
+                return
             except _ReadTimeout:
                 self._on_timeout()
             except RemoteProtocolError as error:
@@ -566,10 +624,11 @@ class HTTPConnection(asyncio.Protocol):
             if self._linger:
                 await self._linger_close()
         finally:
-            self._flush()
-            if self.transport is not None:
-                self.transport.close()
-            self.server.discard(self)
+            if not handed_over:
+                self._flush()
+                if self.transport is not None:
+                    self.transport.close()
+                self.server.discard(self)
 
     async def _linger_close(self) -> None:
         """Half-close, then read and drop what the peer still sends, for a while.
@@ -626,12 +685,15 @@ class HTTPConnection(asyncio.Protocol):
         self._linger = True
         self._out.append(self.conn.send_complete(event, text.encode("utf-8")))
 
-    async def _serve(self) -> None:
+    async def _serve(self, resume: _Answered | None) -> None:
         conn = self.conn
         server = self.server
-        access_log = server.config.access_log
-        clock = server.clock
         events: list[Event] = []
+        if resume is not None:
+            answered = self._after_response(*resume)
+            if answered is None:
+                return
+            events = answered
         while True:
             if not events:
                 # Inlined _drain and _receive: two coroutine objects per
@@ -655,7 +717,8 @@ class HTTPConnection(asyncio.Protocol):
                 raise AssertionError(f"unexpected event between requests: {head!r}")
             self._phase = _BUSY
             self.deadline = NEVER
-            started = clock() if access_log else 0.0
+            if server.config.access_log:
+                self._started = self._clock()
             received = self._received_body(events)
             method = _METHODS.get(head.method) or head.method.decode("ascii")
             client = self.client
@@ -663,42 +726,63 @@ class HTTPConnection(asyncio.Protocol):
             if server.trusted_proxies is not None:
                 client, scheme = self._forwarded_origin(head, client, scheme)
             status, size = await self._dispatch(head, method, received, client, scheme)
-            if access_log:
-                log_access(
-                    client,
-                    method,
-                    head.target.decode("latin-1"),
-                    head.http_version.decode("ascii"),
-                    status,
-                    size,
-                    clock() - started,
-                )
-            # The adapter's own reasons to close are checked here too, not
-            # only conn.keep_alive: a body left unread, a shutdown, a 503.
-            if (
-                not (conn.keep_alive and self._body_done)
-                or server.closing
-                or self._lost
-                or self._over_limit
-            ):
-                # Input may still be coming (a body we did not read, a request
-                # we refused): close without a reset.
-                self._linger = not self._body_done or self._over_limit
+            answered = self._after_response(head, method, client, status, size)
+            if answered is None:
                 return
-            self._response_started = False
-            self._got_bytes = False
-            events = conn.next_events()
-            if not events:
-                if self._inbox or conn.buffered_bytes:
-                    # Bytes of the next request came while this one ran, or
-                    # with it: it is not idle, and a graceful shutdown and
-                    # the head timeout (408) must answer it.
-                    self._phase = _HEAD
-                    self._got_bytes = True
-                    self.deadline = clock() + server.timeouts.head
-                else:
-                    self._phase = _IDLE
-                    self.deadline = clock() + server.timeouts.keep_alive
+            events = answered
+
+    def _after_response(
+        self,
+        head: RequestEvent,
+        method: str,
+        client: tuple[str, int] | None,
+        status: int,
+        size: int,
+    ) -> list[Event] | None:
+        """Log the request; the next pipelined request's events, if it came already.
+
+        ``None`` when the connection is to close.
+        """
+        conn = self.conn
+        server = self.server
+        clock = self._clock
+        if server.config.access_log:
+            log_access(
+                client,
+                method,
+                head.target.decode("latin-1"),
+                head.http_version.decode("ascii"),
+                status,
+                size,
+                clock() - self._started,
+            )
+        # The adapter's own reasons to close are checked here too, not
+        # only conn.keep_alive: a body left unread, a shutdown, a 503.
+        if (
+            not (conn.keep_alive and self._body_done)
+            or server.closing
+            or self._lost
+            or self._over_limit
+        ):
+            # Input may still be coming (a body we did not read, a request
+            # we refused): close without a reset.
+            self._linger = not self._body_done or self._over_limit
+            return None
+        self._response_started = False
+        self._got_bytes = False
+        events = conn.next_events()
+        if not events:
+            if self._inbox or conn.buffered_bytes:
+                # Bytes of the next request came while this one ran, or
+                # with it: it is not idle, and a graceful shutdown and
+                # the head timeout (408) must answer it.
+                self._phase = _HEAD
+                self._got_bytes = True
+                self.deadline = clock() + server.timeouts.head
+            else:
+                self._phase = _IDLE
+                self.deadline = clock() + server.timeouts.keep_alive
+        return events
 
     def _forwarded_origin(
         self, head: RequestEvent, client: tuple[str, int] | None, scheme: str
@@ -775,6 +859,10 @@ class HTTPConnection(asyncio.Protocol):
                 "Method Not Allowed", 405, {"Allow": ", ".join(sorted(not_allowed.allowed))}
             )
             return await self._send_response(head, response)
+        if isinstance(match, ASGIMatch):
+            return await self._run_asgi(
+                match, head, method, path, target, query, received, client, url_scheme
+            )
 
         limit = server.config.limit_request_body
         body: bytes | None
@@ -833,6 +921,124 @@ class HTTPConnection(asyncio.Protocol):
             )
             return self._send_plain(head, 500, "Internal Server Error")
         return await self._send_response(head, response)
+
+    async def _run_asgi(
+        self,
+        match: ASGIMatch,
+        head: RequestEvent,
+        method: str,
+        path: str,
+        raw_path: bytes,
+        query: bytes,
+        received: bytes,
+        client: tuple[str, int] | None,
+        url_scheme: str,
+    ) -> tuple[int, int]:
+        """Run an ASGI application inline for one request; return (status, body bytes).
+
+        See ``_asgi`` for the cycle. Raises ``_HandedOver`` when the
+        application ran on after its response and another task took the
+        connection (``hand_over``).
+        """
+        server = self.server
+        scope = {
+            "type": "http",
+            "asgi": ASGI_VERSION,
+            "http_version": head.http_version.decode("ascii"),
+            "method": method,
+            "scheme": url_scheme,
+            "path": path,
+            "raw_path": raw_path,
+            "query_string": query,
+            "root_path": "",
+            "headers": list(head.headers),
+            "client": client,
+            "server": server.server_address,
+            "state": match.state.copy(),
+        }
+        cycle = ASGICycle(self, head.method == b"HEAD", received)
+        self._cycle = cycle
+        self._asgi_request = (head, method, client)
+        try:
+            await match.app(scope, cycle.receive, cycle.send)
+        except (_ReadTimeout, RemoteProtocolError):
+            if not cycle.written:
+                raise  # nothing was sent: 408 or the core's status, as for a handler
+            error_logger.exception("ASGI application failed while reading the body")
+            self._cut()
+        except Exception as error:
+            if cycle.complete:
+                log_after_response(error)
+            elif not cycle.written:
+                error_logger.exception("Exception in ASGI application for %s", escape_control(path))
+                return self._send_plain(head, 500, "Internal Server Error")
+            else:
+                error_logger.exception("Exception in ASGI application for %s", escape_control(path))
+                self._cut()
+        finally:
+            cycle.returned = True
+            if self._cycle is cycle:
+                self._cycle = None
+        if cycle.handed_over:
+            raise _HandedOver
+        if not cycle.complete:
+            if not cycle.written:
+                error_logger.error("ASGI application returned without sending a response")
+                return self._send_plain(head, 500, "Internal Server Error")
+            error_logger.error("ASGI application returned before the end of its body")
+            self._cut()
+        return cycle.status, cycle.size
+
+    # -- what an ASGICycle uses (asyncio_adapter._asgi.CycleConnection) --
+
+    @property
+    def body_done(self) -> bool:
+        """Whether the current request's body was read to its end."""
+        return self._body_done
+
+    @property
+    def lost(self) -> bool:
+        """Whether the peer is gone: nothing written reaches it any more."""
+        return self._lost
+
+    @property
+    def peer_done(self) -> bool:
+        """Whether the peer closed, or at least its sending side: it will send nothing more."""
+        return self._eof
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes that the core produced; they go out with the next flush."""
+        self._out.append(data)
+        self._response_started = True
+
+    async def drain(self) -> None:
+        """Write what is queued, and wait while the peer is slow to read."""
+        await self._drain()
+
+    def asgi_head(self, status: int, headers: list[Any]) -> ResponseEvent:
+        """The response head of an ASGI application, as ``_head_for`` settles ``close``."""
+        close = self.server.closing or not self._body_done
+        return self.server.asgi_head(status, headers, close)
+
+    def hand_over(self, cycle: ASGICycle) -> None:
+        """The application of ``cycle`` runs on after its response: serve on in a new task.
+
+        Its response is out (flushed now); the new task logs the request
+        and reads the next one, while the old one finishes the
+        application (``_run_asgi`` then raises ``_HandedOver``).
+        """
+        if self._cycle is cycle:
+            self._cycle = None
+        self._flush()
+        assert self._asgi_request is not None
+        head, method, client = self._asgi_request
+        answered = (head, method, client, cycle.status, cycle.size)
+        self._task = self._loop.create_task(self.serve(answered))
+
+    def _cut(self) -> None:
+        """Send what is queued and stop writing: a response that cannot be finished."""
+        self._flush()
+        self._lost = True
 
     async def _buffer_body(
         self, head: RequestEvent, prefix: bytes, limit: int

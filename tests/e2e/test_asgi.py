@@ -14,7 +14,7 @@ from asyncio_adapter._asgi import ASGIRoutes, LifespanFailure, is_asgi_applicati
 
 from . import asgi_apps
 from .asgi_apps import DONE, bare, failing_lifespan, fastapi_app, starlette_app
-from .helpers import STEP, raw_client, running
+from .helpers import STEP, get, raw_client, running
 from .test_cli import ServerProcess
 
 
@@ -220,3 +220,211 @@ async def test_an_app_that_returns_without_a_whole_response_gets_a_500():
         async with serving(app) as (_, client):
             assert (await client.get("/")).status_code == 500
             assert (await client.get("/")).status_code == 500
+
+
+# -- the inline cycle: an application in the connection's task --
+
+GET = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+
+
+async def test_an_app_running_on_after_its_response_does_not_hold_the_connection():
+    """The next request on the connection is served while the first app still runs."""
+    release = asyncio.Event()
+
+    async def lingering(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["query_string"]})
+        if scope["query_string"] == b"first":
+            await release.wait()
+            DONE.append("first finished")
+
+    async with serving(lingering) as (server, _), raw_client(server) as raw:
+        await raw.send(b"GET /?first HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"first"
+        await raw.send(b"GET /?second HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"second"
+        assert DONE == []
+        release.set()
+        await until(lambda: DONE == ["first finished"])
+        await raw.send(b"GET /?third HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"third"
+
+
+async def test_an_app_that_fails_after_its_head_cuts_the_connection():
+    """The head is out, so no 500 can follow: the body ends without its last chunk."""
+
+    async def failing(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"part", "more_body": True})
+        if scope["query_string"] == b"raise":
+            raise RuntimeError("secret")
+        if scope["query_string"] != b"return":  # "return": no end of the body
+            await send({"type": "http.response.body", "body": b""})
+
+    for query in (b"raise", b"return"):
+        async with serving(failing) as (server, _):
+            async with raw_client(server) as raw:
+                await raw.send(b"GET /?" + query + b" HTTP/1.1\r\nHost: t\r\n\r\n")
+                head = await raw.read_head()
+                assert (head.status, head.header("transfer-encoding")) == (200, "chunked")
+                rest = await asyncio.wait_for(raw.reader.read(), STEP)
+                assert rest == b"4\r\npart\r\n"  # no 0-size chunk: the client sees the cut
+            assert (await get(server)).status == 200  # and the server goes on
+
+
+async def test_a_response_the_core_refuses_is_a_500():
+    """A status outside 200-599, a header with CR LF, a body on a 204."""
+    starts = [
+        {"type": "http.response.start", "status": 99, "headers": []},
+        {"type": "http.response.start", "status": 700, "headers": []},
+        {"type": "http.response.start", "status": 200, "headers": [(b"x", b"a\r\nb: c")]},
+        {"type": "http.response.start", "status": 204, "headers": []},
+    ]
+
+    async def refused(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send(starts[int(scope["query_string"])])
+        await send({"type": "http.response.body", "body": b"body"})
+
+    async with serving(refused) as (server, _):
+        for index in range(len(starts)):
+            async with raw_client(server) as raw:
+                await raw.send(b"GET /?%d HTTP/1.1\r\nHost: t\r\n\r\n" % index)
+                response = await raw.read_response()
+                assert response.status == 500, index
+                assert response.header("b") is None
+
+
+async def test_head_of_a_streamed_response_sends_no_body():
+    async def streamed(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for piece in (b"a", b"b"):
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+        await send({"type": "http.response.body", "body": b"c"})
+
+    async with serving(streamed) as (server, _), raw_client(server) as raw:
+        await raw.send(b"HEAD / HTTP/1.1\r\nHost: t\r\n\r\n")
+        head = await raw.read_head()
+        assert head.status == 200
+        await raw.send(GET)  # the connection is still good, and nothing came before this
+        response = await raw.read_response()
+        assert (response.status, response.body) == (200, b"abc")
+
+
+async def test_receive_says_disconnect_when_the_peer_goes_mid_response():
+    async def listening(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        assert (await receive())["type"] == "http.request"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"first", "more_body": True})
+        if scope["query_string"] == b"listen":
+            DONE.append((await receive())["type"])
+        await send({"type": "http.response.body", "body": b""})
+
+    async with serving(listening) as (server, _):
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /?listen HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await raw.read_head()).status == 200
+        await until(lambda: DONE == ["http.disconnect"])
+        assert (await get(server)).status == 200
+
+
+async def test_pipelined_requests_to_an_app_are_answered_in_order_in_one_write():
+    async def echo(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["path"].encode()})
+
+    async with serving(echo) as (server, _), raw_client(server) as raw:
+        await raw.send(b"".join(b"GET /%d HTTP/1.1\r\nHost: t\r\n\r\n" % n for n in range(3)))
+        bodies = [(await raw.read_response()).body for _ in range(3)]
+        assert bodies == [b"/0", b"/1", b"/2"]
+
+
+async def test_messages_out_of_order_are_the_applications_errors():
+    """Body before start, start twice, an unknown type: a 500 if nothing was sent yet."""
+    sequences = {
+        b"body-first": [{"type": "http.response.body", "body": b"x"}],
+        b"start-twice": [
+            {"type": "http.response.start", "status": 200, "headers": []},
+            {"type": "http.response.start", "status": 200, "headers": []},
+        ],
+        b"unknown": [{"type": "http.response.trailers", "headers": []}],
+    }
+
+    async def misbehaving(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        for message in sequences[scope["query_string"]]:
+            await send(message)
+
+    async with serving(misbehaving) as (_, client):
+        for query in sequences:
+            assert (await client.get("/?" + query.decode())).status_code == 500, query
+
+
+async def test_what_the_application_may_send_besides_tuples_of_bytes():
+    """Headers as lists, bodies as bytearray or memoryview; sends after the end are dropped."""
+
+    async def loose(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [[b"x-a", b"1"]]})
+        await send({"type": "http.response.body", "body": bytearray(b"ab"), "more_body": True})
+        await send({"type": "http.response.body", "body": memoryview(b"cd")})
+        await send({"type": "http.response.body", "body": b"late"})
+        DONE.append((await receive())["type"])  # after the response: at once
+
+    async with serving(loose) as (_, client):
+        for _ in range(2):
+            response = await client.get("/")
+            assert (response.text, response.headers["x-a"]) == ("abcd", "1")
+        assert DONE == ["http.disconnect", "http.disconnect"]
+
+
+async def test_a_response_before_the_body_was_read_closes_the_connection():
+    async def hasty(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"early"})
+
+    async with serving(hasty) as (server, _), raw_client(server) as raw:
+        await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
+        response = await raw.read_response()
+        assert (response.body, response.header("connection")) == (b"early", "close")
+        assert await raw.at_eof()
+
+
+async def test_a_body_that_stops_arriving_is_a_408_or_a_cut():
+    """Nothing sent yet: 408, as for a handler. The head already out: the connection is cut."""
+
+    async def reader(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        if scope["query_string"] == b"head-first":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"go", "more_body": True})
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"read"})
+
+    async with serving(reader, timeout_body=0.2) as (server, _):
+        async with raw_client(server) as raw:
+            await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+            assert (await raw.read_response()).status == 408
+        async with raw_client(server) as raw:
+            await raw.send(b"POST /?head-first HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n")
+            assert (await raw.read_head()).status == 200
+            assert await asyncio.wait_for(raw.reader.read(), STEP) == b"2\r\ngo\r\n"
+        assert (await get(server)).status == 200
