@@ -227,7 +227,6 @@ class Request:
         self,
         method: str,
         path: str,
-        *,
         query_string: str = "",
         headers: Iterable[tuple[bytes, bytes]] = (),
         body: bytes | None = b"",

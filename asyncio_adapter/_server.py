@@ -872,21 +872,23 @@ class HTTPConnection(asyncio.Protocol):
             body, prefix = None, received
         else:
             body, prefix = received, b""
+        # Positional: measured with valgrind on bench/server_inprocess.py,
+        # the same call with keywords costs 6k instructions more (of 91k).
         request = Request(
             method,
             path,
-            query_string=query.decode("latin-1"),
-            headers=head.headers,
-            body=body,
-            path_params=match.params,
-            client=client,
-            http_version=head.http_version.decode("ascii"),
-            source=self,
-            scheme=url_scheme,
-            raw_path=target,
-            server=server.server_address,
-            limit=limit,
-            prefix=prefix,
+            query.decode("latin-1"),  # query_string
+            head.headers,
+            body,
+            match.params,
+            client,
+            head.http_version.decode("ascii"),
+            self,  # source of a body not buffered
+            limit,
+            prefix,
+            url_scheme,
+            target,  # raw_path
+            server.server_address,
         )
         try:
             result = await match.handler(request, **match.params)
