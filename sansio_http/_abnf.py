@@ -114,3 +114,12 @@ CONTENT_LENGTH_RE: Final = re.compile(rb"[0-9]++")
 #: convert a megabyte of digits into an integer.
 MAX_LENGTH_DIGITS: Final = 18
 MAX_CHUNK_SIZE_DIGITS: Final = 16
+
+# The CRLF that ends a chunk's data, then the next chunk-size line as
+# nearly every sender writes it: 1*HEXDIG, no chunk-ext, CRLF. Entry
+# ``n - 1`` takes at most ``n`` digits, so that a ``max_chunk_line``
+# below 16 keeps its meaning: longer lines go the general way.
+NEXT_PLAIN_CHUNK_LINE_RES: Final = tuple(
+    re.compile(rb"\r\n([0-9A-Fa-f]{1,%d}+)\r\n" % digits)
+    for digits in range(1, MAX_CHUNK_SIZE_DIGITS + 1)
+)

@@ -8,7 +8,7 @@ from .._abnf import CHUNK_LINE_RE, MAX_CHUNK_SIZE_DIGITS
 from .._errors import RemoteProtocolError, quote
 from .._events import END_OF_MESSAGE, Event, new_data, new_end_of_message
 from .._headers import parsed_headers
-from ._fields import check_line_lengths, cut_lines, parse_fields
+from ._fields import FIELD_LINES, check_line_lengths, cut_lines, parse_fields, parse_new_field
 from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, finish
 
 _CRLF: Final = b"\r\n"
@@ -63,10 +63,17 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     if end < 0:
         _wait_for_chunk_line(parser, buffer, limit)
         return False
+    # The CRLF after a chunk's data and a plain size line after it, in one
+    # match at a position: measured on bench/parser.py case (d), each of
+    # the ten chunks takes 0.74x the time of a find, a slice, a translate
+    # and two octet compares (0.65x the instructions, callgrind).
+    next_plain_line = parser._next_chunk_line
     max_body = limits.max_body
     available = len(buffer)
     seen = parser._body_seen
-    position = 0
+    size = _chunk_size(buffer[:end])
+    position = end + 2
+    state = TRAILERS
     waiting = False
     pieces: list[memoryview] = []
     # Chunk data is sliced through a memoryview and joined once: one copy
@@ -75,23 +82,19 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     # quadratic). The view is released before the prefix is deleted.
     with memoryview(buffer) as view:
         try:
-            while True:
-                line = buffer[position:end]
-                # Plain hex (no extension) is checked without the pattern.
-                if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
-                    size = int(line, 16)
-                else:
-                    size = _chunk_size_with_extensions(bytes(line))
-                position = end + 2
-                if not size:
-                    state = TRAILERS
-                    break
+            while size:
                 seen += size
                 if max_body is not None and seen > max_body:
                     raise RemoteProtocolError(
                         f"chunked body is over the limit of {max_body} bytes", 413
                     )
                 data_end = position + size
+                match = next_plain_line(buffer, data_end)
+                if match is not None:
+                    pieces.append(view[position:data_end])
+                    size = int(match[1], 16)
+                    position = match.end()
+                    continue
                 if data_end + 2 > available:
                     parser._remaining = size
                     state = CHUNK_DATA
@@ -104,6 +107,8 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
                 if end < 0:
                     waiting = True
                     break
+                size = _chunk_size(buffer[position:end])
+                position = end + 2
             if pieces:
                 events.append(new_data(b"".join(pieces)))
         finally:
@@ -118,6 +123,14 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     parser._searched = 0
     parser._state = state
     return True
+
+
+def _chunk_size(line: bytearray) -> int:
+    """The size a chunk-size line (without its CRLF) announces."""
+    # Plain hex (no extension) is checked without the pattern.
+    if 0 < len(line) <= MAX_CHUNK_SIZE_DIGITS and not line.translate(None, _HEXDIGITS):
+        return int(line, 16)
+    return _chunk_size_with_extensions(bytes(line))
 
 
 def _wait_for_chunk_line(parser: Parser, buffer: bytearray, limit: int) -> None:
@@ -198,10 +211,24 @@ def read_trailers(parser: Parser, buffer: bytearray, events: list[Event]) -> boo
     parser._searched = 0
     if end > limits.max_trailer_block:
         raise RemoteProtocolError("trailer section is larger than the limit", 431)
-    lines = cut_lines(buffer, end)
-    if end > limits.max_header_line:
-        check_line_lengths(lines, limits)
-    items, index = parse_fields(lines, limits)
+    if buffer.find(_CRLF, 0, end) < 0:
+        # One field line, as a checksum or a signature usually is: no lines
+        # to cut and count, and the octet check of a new line also refuses
+        # a bare CR or LF in it. Measured on bench/parser.py case (d): the
+        # trailer takes about 0.8x the time of the general way (0.75x the
+        # instructions, callgrind); two lines pay one search more.
+        if end > limits.max_header_line:
+            raise RemoteProtocolError("a header field line is longer than the limit", 431)
+        line = bytes(buffer[:end])
+        del buffer[: end + 4]
+        lines = [line]
+        items = [FIELD_LINES.get(line) or parse_new_field(line)]
+        index = dict(items)
+    else:
+        lines = cut_lines(buffer, end)
+        if end > limits.max_header_line:
+            check_line_lengths(lines, limits)
+        items, index = parse_fields(lines, limits)
     return finish(parser, events, new_end_of_message(parsed_headers(items, index, lines)))
 
 

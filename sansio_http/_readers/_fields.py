@@ -69,12 +69,12 @@ def parse_fields(
     position = -1
     for _ in range(new):
         position = known.index(None, position + 1)
-        known[position] = _parse_new_field(lines[position])
+        known[position] = parse_new_field(lines[position])
     items = cast("list[tuple[bytes, bytes]]", known)
     return items, dict(items)
 
 
-def _parse_new_field(line: bytes) -> tuple[bytes, bytes]:
+def parse_new_field(line: bytes) -> tuple[bytes, bytes]:
     """One field line not seen before, checked as ``_parse_new_fields`` does; remember it."""
     if line.translate(None, FIELD_OCTETS):
         raise bad_octet(line)

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
+from .._abnf import MAX_CHUNK_SIZE_DIGITS, NEXT_PLAIN_CHUNK_LINE_RES
 from .._errors import RemoteProtocolError
 from .._events import Event
 from .._limits import Limits
@@ -38,6 +39,7 @@ class Parser:
         "_fast_limit",
         "_host",
         "_line_end",
+        "_next_chunk_line",
         "_remaining",
         "_searched",
         "_state",
@@ -61,6 +63,11 @@ class Parser:
         self._fast_limit = min(
             limits.max_request_line, limits.max_header_line, limits.max_header_block
         )
+        # What the chunked reader matches after each chunk's data: the
+        # pattern that keeps ``max_chunk_line``, bound once per connection.
+        self._next_chunk_line = NEXT_PLAIN_CHUNK_LINE_RES[
+            min(limits.max_chunk_line, MAX_CHUNK_SIZE_DIGITS) - 1
+        ].match
         self._state = HEAD
         self._remaining = 0
         # How far the current search for a terminator got: the next call

@@ -127,6 +127,12 @@ VALID_REQUESTS = [
         id="trailers",
     ),
     pytest.param(
+        b"POST / HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nhi\r\n0\r\nX-Sum: 1234\r\n\r\n",
+        [post(CHUNKED), Data(b"hi"), EndOfMessage([(b"x-sum", b"1234")])],
+        id="one-trailer-line",
+    ),
+    pytest.param(
         b"POST / HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: Chunked\r\n\r\n0\r\n\r\n",
         [post((b"transfer-encoding", b"Chunked")), EndOfMessage()],
         id="transfer-coding-is-case-insensitive",
@@ -428,12 +434,19 @@ BAD_CHUNKED_BODIES = [
     pytest.param(b"5\r\nhello\rX", 400, id="cr-without-lf-after-data"),
     pytest.param(b"5\r\nhelloX", 400, id="one-wrong-byte-after-data"),
     pytest.param(b"1" * 17 + b"\r\n", 413, id="size-too-many-digits"),
+    pytest.param(b"1\r\na\r\nzz\r\n", 400, id="non-hex-size-after-a-chunk"),
+    pytest.param(b"1\r\na\r\n5 \r\nhello\r\n", 400, id="trailing-space-after-a-chunk"),
+    pytest.param(b"1\r\na\r\n1\r\nbXX", 400, id="no-crlf-after-a-later-chunk"),
+    pytest.param(b"1\r\na\r\n1\nb\r\n", 400, id="bare-lf-after-a-later-size"),
+    pytest.param(b"1\r\na\r\n" + b"1" * 17 + b"\r\n", 413, id="too-many-digits-after-a-chunk"),
     pytest.param(b"0\r\nX: y\n\n", 400, id="bare-lf-in-trailers"),
     pytest.param(b"0\r\n\n", 400, id="lf-ending-the-trailers"),
     pytest.param(b"0\r\nX: a\rb\r\n\r\n", 400, id="bare-cr-in-trailers"),
     pytest.param(b"0\r\nX : y\r\n\r\n", 400, id="space-before-colon-in-trailers"),
     pytest.param(b"0\r\nX: y\r\n z\r\n\r\n", 400, id="obs-fold-in-trailers"),
     pytest.param(b"0\r\nX: \x00\r\n\r\n", 400, id="nul-in-trailers"),
+    pytest.param(b"0\r\nA: 1\r\nX: \x00\r\n\r\n", 400, id="nul-in-a-later-trailer-line"),
+    pytest.param(b"0\r\nX: a\nb\r\n\r\n", 400, id="bare-lf-inside-a-trailer-line"),
 ]
 
 
@@ -586,6 +599,23 @@ def test_trailer_line_over_the_header_line_limit_is_431() -> None:
     assert three_ways_error(request_parser(limits), data).status_code == 431
 
 
+@pytest.mark.parametrize(
+    "first", [pytest.param(b"", id="one-line"), pytest.param(b"A: 1\r\n", id="two-lines")]
+)
+@pytest.mark.parametrize(("size", "read"), [(30, True), (31, False)])
+def test_trailer_line_at_and_over_the_header_line_limit(
+    first: bytes, size: int, read: bool
+) -> None:
+    """The head's lines fit ``max_header_line``: the trailer line alone decides."""
+    trailers = first + _field_of(size) + b"\r\n\r\n"
+    data = _request_with(b"Host: a", b"Transfer-Encoding: chunked", body=b"0\r\n" + trailers)
+    limits = Limits(max_header_line=30)
+    if read:
+        assert three_ways(request_parser(limits), data)[-1].headers[-1] == (b"x", b"v" * (size - 3))
+    else:
+        assert three_ways_error(request_parser(limits), data).status_code == 431
+
+
 def test_trailer_count_over_the_limit_is_431() -> None:
     data = _request_with(
         HOST[:-2], b"Transfer-Encoding: chunked", body=b"0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"
@@ -600,6 +630,18 @@ def test_chunk_line_at_the_limit_is_read() -> None:
     )
     events = three_ways(request_parser(Limits(max_chunk_line=9)), data)
     assert events[1:] == [Data(b"x"), EndOfMessage()]
+
+
+@pytest.mark.parametrize(("size_line", "read"), [(b"01", True), (b"001", False)])
+def test_a_plain_size_line_after_a_chunk_keeps_the_line_limit(size_line: bytes, read: bool) -> None:
+    """A size line without extension, after a chunk's data, is held to ``max_chunk_line``."""
+    body = b"1\r\nx\r\n" + size_line + b"\r\ny\r\n0\r\n\r\n"
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body)
+    limits = Limits(max_chunk_line=2)
+    if read:
+        assert three_ways(request_parser(limits), data)[1:] == [Data(b"xy"), EndOfMessage()]
+    else:
+        assert three_ways_error(request_parser(limits), data).status_code == 413
 
 
 def test_chunk_line_over_the_limit_is_413() -> None:
@@ -640,6 +682,22 @@ def test_body_over_max_body_is_413(framing: bytes, body: bytes) -> None:
 def test_body_at_max_body_is_read(framing: bytes, body: bytes) -> None:
     data = _request_with(b"Host: a", framing, body=body)
     assert three_ways(request_parser(SMALL), data)[1:] == [Data(b"0123456789"), EndOfMessage()]
+
+
+@pytest.mark.parametrize(
+    ("framing", "body", "data"),
+    [
+        pytest.param(b"Content-Length: 5", b"hel", b"hel", id="content-length"),
+        pytest.param(b"Transfer-Encoding: chunked", b"5\r\nhel", b"hel", id="chunk-data"),
+    ],
+)
+def test_a_call_with_no_new_bytes_inside_a_body_reads_nothing(
+    framing: bytes, body: bytes, data: bytes
+) -> None:
+    parser = RequestParser()
+    events, rest = feed(parser, [_request_with(HOST[:-2], framing, body=body), b""])
+    assert events[1:] == [Data(data)]
+    assert rest == b""
 
 
 def test_max_body_zero_refuses_any_body() -> None:
