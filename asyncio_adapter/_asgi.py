@@ -12,7 +12,7 @@ the same code.
   handler does: no task, queue or future per request. When it goes on
   after its response (Starlette's background tasks), the connection is
   handed to a new task as soon as the application yields, and the
-  application finishes in the old one (``ASGICycle._check_returned``).
+  application finishes in the old one (``ASGICycle.check_returned``).
   anyio's cancel scopes and ``asyncio.timeout`` bind to the task that
   entered them, and the application never changes task: only the
   connection's serving loop does.
@@ -176,6 +176,8 @@ class CycleConnection(Protocol):
 
     def hand_over(self, cycle: ASGICycle) -> None: ...
 
+    def check_soon(self, cycle: ASGICycle) -> None: ...
+
 
 class ASGICycle:
     """The ``receive`` and ``send`` of one request, and how far its response got.
@@ -287,9 +289,10 @@ class ASGICycle:
         # Once the application yields to the loop, see whether it returned:
         # one that runs on (background tasks) must not hold the next
         # request of the connection back.
-        asyncio.get_running_loop().call_soon(self._check_returned)
+        self.connection.check_soon(self)
 
-    def _check_returned(self) -> None:
+    def check_returned(self) -> None:
+        """Hand the connection over if the application still runs after its response."""
         if not self.returned:
             self.handed_over = True
             self.connection.hand_over(self)
