@@ -8,6 +8,10 @@ What is left is the user-space work per request: parsing, routing, the
 handler, serializing and waking the connection's task; the syscalls that
 every server makes alike are out. Best of several trials of process time.
 
+Then the same with a new connection per request (``Connection: close``,
+as wrk's connection-per-request mode): the cost of setting a connection
+up and tearing it down is in that figure.
+
 Servers: "ours" is the article App (bench/server_app.py); "ours (ASGI)"
 serves bench/server_asgi.py:app through the ASGI bridge, the same app and
 protocol classes that uvicorn runs with httptools and with h11 here.
@@ -22,7 +26,7 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +34,12 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: bench\r\n\r\n"
+#: What wrk sends for connection-per-request.
+CLOSING_REQUEST = REQUEST[:-2] + b"Connection: close\r\n\r\n"
 CONNECTIONS = 50
 ROUNDS = 1000
+#: Rounds of new connections: each round opens, serves and closes CONNECTIONS.
+CLOSE_ROUNDS = 100
 TRIALS = 5
 
 
@@ -78,6 +86,10 @@ class FakeTransport:
         return False
 
 
+#: ``drive`` or ``drive_new_connections``: how the protocols are exercised.
+Driver = Callable[[Callable[[], Any]], Awaitable[float]]
+
+
 async def drive(make_protocol: Callable[[], Any]) -> float:
     """Microseconds of process time per request, best of TRIALS."""
     responses = Responses()
@@ -107,7 +119,38 @@ async def drive(make_protocol: Callable[[], Any]) -> float:
     return best / (ROUNDS * CONNECTIONS) * 1e6
 
 
-async def ours() -> float:
+async def drive_new_connections(make_protocol: Callable[[], Any]) -> float:
+    """Microseconds of process time per connection that carries one request, best of TRIALS.
+
+    Each connection is made, sent one request with ``Connection: close``,
+    answered and lost, as under wrk's connection-per-request mode: what a
+    server spends to set a connection up and tear it down is in the figure.
+    """
+    responses = Responses()
+    best = float("inf")
+    for _ in range(TRIALS):
+        started = time.process_time()
+        for _ in range(CLOSE_ROUNDS):
+            expected = responses.count + CONNECTIONS
+            protocols = []
+            for _ in range(CONNECTIONS):
+                protocol = make_protocol()
+                protocol.connection_made(FakeTransport(responses))
+                protocols.append(protocol)
+            for protocol in protocols:
+                protocol.data_received(CLOSING_REQUEST)
+            while responses.count < expected:  # noqa: ASYNC110 (see drive)
+                await asyncio.sleep(0)
+            for protocol in protocols:
+                protocol.connection_lost(None)
+            # Two turns: the connections' tasks see the loss and end.
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+        best = min(best, time.process_time() - started)
+    return best / (CLOSE_ROUNDS * CONNECTIONS) * 1e6
+
+
+async def ours(drive: Driver) -> float:
     from asyncio_adapter import Config, Server
     from asyncio_adapter._server import HTTPConnection
     from bench.server_app import router
@@ -120,7 +163,7 @@ async def ours() -> float:
         server.abort()
 
 
-async def ours_asgi() -> float:
+async def ours_asgi(drive: Driver) -> float:
     """The same ASGI app uvicorn runs, through our bridge, set up as the CLI does."""
     from asyncio_adapter import Config, Server
     from asyncio_adapter._asgi import ASGIRoutes
@@ -138,7 +181,7 @@ async def ours_asgi() -> float:
         await routes.shutdown()
 
 
-async def uvicorn(http: str) -> float:
+async def uvicorn(http: str, drive: Driver) -> float:
     from uvicorn.config import Config
     from uvicorn.server import ServerState
 
@@ -155,8 +198,8 @@ async def uvicorn(http: str) -> float:
     )
 
 
-def measure(loop_name: str) -> dict[str, float]:
-    """CPU microseconds per request for each server, on a fresh loop each."""
+def measure(loop_name: str, drive: Driver) -> dict[str, float]:
+    """CPU microseconds per request (or per connection) for each server, on a fresh loop each."""
     factory: Callable[[], asyncio.AbstractEventLoop] = asyncio.new_event_loop
     if loop_name == "uvloop":
         import uvloop
@@ -164,10 +207,10 @@ def measure(loop_name: str) -> dict[str, float]:
         factory = uvloop.new_event_loop
     results = {}
     for name, run in (
-        ("ours", ours),
-        ("ours (ASGI)", ours_asgi),
-        ("uvicorn+httptools", lambda: uvicorn("httptools")),
-        ("uvicorn+h11", lambda: uvicorn("h11")),
+        ("ours", lambda: ours(drive)),
+        ("ours (ASGI)", lambda: ours_asgi(drive)),
+        ("uvicorn+httptools", lambda: uvicorn("httptools", drive)),
+        ("uvicorn+h11", lambda: uvicorn("h11", drive)),
     ):
         with asyncio.Runner(loop_factory=factory) as runner:
             results[name] = runner.run(run())
@@ -178,17 +221,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="uvloop")
     args = parser.parse_args()
-    results = measure(args.loop)
-    for name, micros in results.items():
-        print(f"{args.loop:8} {name:20} {micros:6.2f} us per request")
-    # Ratios as req/s would compare: the reference's microseconds over ours,
-    # so above 1 means ours does the same request with less CPU.
-    for ours_name in ("ours", "ours (ASGI)"):
-        ratios = "   ".join(
-            f"{ours_name} / {reference}: {results[reference] / results[ours_name]:.2f}x"
-            for reference in ("uvicorn+httptools", "uvicorn+h11")
-        )
-        print(f"{args.loop:8} {ratios}")
+    for mode, driver, unit in (
+        ("keep-alive", drive, "request"),
+        ("new connection per request", drive_new_connections, "connection"),
+    ):
+        results = measure(args.loop, driver)
+        print(f"{args.loop}, {mode}:")
+        for name, micros in results.items():
+            print(f"{args.loop:8} {name:20} {micros:6.2f} us per {unit}")
+        # Ratios as req/s would compare: the reference's microseconds over
+        # ours, so above 1 means ours does the same work with less CPU.
+        for ours_name in ("ours", "ours (ASGI)"):
+            ratios = "   ".join(
+                f"{ours_name} / {reference}: {results[reference] / results[ours_name]:.2f}x"
+                for reference in ("uvicorn+httptools", "uvicorn+h11")
+            )
+            print(f"{args.loop:8} {ratios}")
 
 
 if __name__ == "__main__":
