@@ -68,6 +68,18 @@ def parse_into(parser: RequestParser | ResponseParser, buffer: bytearray) -> lis
     after a message that may switch protocols (see ``resume``).
     """
     state = parser._state
+    searched = parser._searched
+    # A head still arriving waits here, without a reader call: measured on
+    # bench/parser.py case (f), where each byte is a call, 0.76x the time
+    # (0.73x the instructions of parse_into per call, callgrind).
+    # Both ends of a head (CRLF CRLF, and the LF LF refused) end in LF:
+    # without one in the bytes new since ``searched + 3``, neither search
+    # can succeed, and no limit can break before ``_wait_limit``.
+    if state == HEAD and searched and buffer.find(b"\n", searched + 3) < 0:
+        size = len(buffer)
+        if size <= parser._wait_limit and not parser._eof:
+            parser._searched = size - 3
+            return []
     if state == ERROR:
         error = parser._error
         raise RemoteProtocolError(

@@ -49,22 +49,10 @@ _BARE_LF: Final = "a line ends with a bare LF; HTTP/1.1 lines end with CRLF"
 def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     """The HEAD reader of a server: one request head, then its framing."""
     searched = parser._searched
-    # A whole head at the front of the buffer is cut here, and a head still
-    # arriving waits here, without a call: measured on bench/parser.py
-    # case (f), where each byte is a call, 0.92x the instructions per
-    # message (valgrind) and about 0.9x the time. Anything else
-    # (the first bytes of a head, blank lines first, the end of the input)
+    # A whole head at the front of the buffer is cut here without a call
+    # (a head still arriving waits in ``parse_into``). Anything else (the
+    # first bytes of a head, blank lines first, the end of the input)
     # goes through _find_head.
-    if searched and buffer.find(b"\n", searched + 3) < 0:
-        # What _wait_for_head does, inlined for case (f). Both ends of a
-        # head (CRLF CRLF, and the LF LF refused) end in LF: without one
-        # in the bytes new since ``searched + 3``, neither search can
-        # succeed, and one search replaces two (case (f): 0.9x the time).
-        size = len(buffer)
-        if size > parser._fast_limit or parser._eof:
-            _check_partial_head(parser, buffer, events)
-        parser._searched = size - 3
-        return False
     end = buffer.find(b"\r\n\r\n", searched)
     if end < 0 and searched:
         _wait_for_head(parser, buffer, events, searched)
@@ -74,7 +62,7 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         if end < 0:
             return False
     parser._searched = 0
-    parser._line_end = -1
+    parser._wait_limit = parser.limits.max_request_line
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
@@ -149,7 +137,7 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         if end < 0:
             return False
     parser._searched = 0
-    parser._line_end = -1
+    parser._wait_limit = parser.limits.max_request_line
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
@@ -247,7 +235,7 @@ def _wait_for_head(parser: Parser, buffer: bytearray, events: list[Event], searc
         raise RemoteProtocolError(_BARE_LF)
     size = len(buffer)
     # The size checks only run when they can fail.
-    if size > parser._fast_limit or parser._eof:
+    if size > parser._wait_limit or parser._eof:
         _check_partial_head(parser, buffer, events)
     # Keep the last three bytes: they may begin the CRLF CRLF.
     parser._searched = size - 3 if size > 3 else 0
@@ -264,7 +252,13 @@ def _check_head_sizes(parser: Parser, lines: list[bytes], end: int) -> None:
 
 
 def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) -> None:
-    """Fail early on an incomplete head that can already be refused."""
+    """Fail early on an incomplete head that can already be refused.
+
+    Otherwise note in ``_wait_limit`` the size up to which the head, still
+    arriving, cannot break a limit: until then it is not checked again,
+    so a long head fed one byte per call costs no more per byte than a
+    short one (bench/parser.py, ns per byte from 1 KiB to 64 KiB).
+    """
     # Only a head still incomplete was cut off by the close: a message
     # this call completed is handed out, and the half head after it fails
     # on the next call.
@@ -274,17 +268,16 @@ def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) 
     size = len(buffer)
     if size <= limits.max_request_line:
         return
-    line_end = parser._line_end
+    line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
     if line_end < 0:
-        line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
-        if line_end < 0:
-            # One byte past the limit may be the CR of a line exactly at it.
-            if size <= limits.max_request_line + 1:
-                return
-            raise RemoteProtocolError(*parser._start_line_too_long)
-        parser._line_end = line_end
+        # One byte past the limit may be the CR of a line exactly at it.
+        if size <= limits.max_request_line + 1:
+            parser._wait_limit = limits.max_request_line + 1
+            return
+        raise RemoteProtocolError(*parser._start_line_too_long)
     if size - line_end > limits.max_header_block + 4:
         raise RemoteProtocolError("header section is larger than the limit", 431)
+    parser._wait_limit = line_end + limits.max_header_block + 4
 
 
 def _parse_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:

@@ -38,11 +38,11 @@ class Parser:
         "_error",
         "_fast_limit",
         "_host",
-        "_line_end",
         "_next_chunk_line",
         "_remaining",
         "_searched",
         "_state",
+        "_wait_limit",
         "expects_continue",
         "http_version",
         "keep_alive",
@@ -73,8 +73,9 @@ class Parser:
         # How far the current search for a terminator got: the next call
         # searches only bytes it has not seen (linear cost, see _head).
         self._searched = 0
-        # Where the request line ends, once a long partial head needed it.
-        self._line_end = -1
+        # Up to what size a head still arriving cannot break a limit
+        # (see ``_head._check_partial_head``).
+        self._wait_limit = limits.max_request_line
         # The last Host value that passed the check: every request on a
         # connection usually names the same one (see _head).
         self._host = b""

@@ -878,14 +878,15 @@ def test_close_inside_a_message_is_an_error(data: bytes) -> None:
     assert three_ways_error(request_parser(), data, eof=True).status_code == 400
 
 
-def test_close_after_a_complete_message_hands_it_out_before_failing() -> None:
+@pytest.mark.parametrize("pause", [True, False])
+def test_close_after_a_complete_message_hands_it_out_before_failing(pause: bool) -> None:
     """A complete request buffered before a cut-off one is still delivered.
 
-    With ``pause_after_message`` (how ``Connection`` reads), the message
-    comes out first; only the next call reports the half head.
+    With ``pause_after_message`` (how ``Connection`` reads) or without it,
+    the message comes out first; only the next call reports the half head.
     """
     parser = RequestParser()
-    parser.pause_after_message = True
+    parser.pause_after_message = pause
     parser.feed_eof()
     buffer = bytearray(b"GET / HTTP/1.1\r\n" + HOST + b"\r\nGET /2 HT")
     assert parse_into(parser, buffer) == [get(), EndOfMessage()]
