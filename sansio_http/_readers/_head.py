@@ -63,7 +63,6 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         if end < 0:
             return False
     parser._searched = 0
-    parser._wait_limit = parser.limits.max_request_line
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
@@ -152,7 +151,6 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         if end < 0:
             return False
     parser._searched = 0
-    parser._wait_limit = parser.limits.max_request_line
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
@@ -248,6 +246,10 @@ def _wait_for_head(parser: Parser, buffer: bytearray, events: list[Event], searc
     # say so now rather than wait for a CRLF CRLF that may never come.
     if buffer.find(b"\n\n", searched - 1 if searched else 0) >= 0:
         raise RemoteProtocolError(_BARE_LF)
+    if not searched:
+        # The first wait of this head: whatever the last head's wait noted
+        # is reset here, not when each head is cut.
+        parser._wait_limit = parser.limits.max_request_line
     size = len(buffer)
     # The size checks only run when they can fail.
     if size > parser._wait_limit or parser._eof:

@@ -814,6 +814,23 @@ def test_endless_trailers_are_refused_with_the_buffer_bounded() -> None:
     assert error.status_code == 431
 
 
+def test_a_long_head_does_not_delay_the_checks_of_the_next() -> None:
+    """White box: the size a waiting head may reach unchecked is the current head's.
+
+    The first head outgrows ``max_request_line`` while it waits, which lets
+    it wait up to its header block limit; the endless request line after
+    it must still be refused one byte past its own limit.
+    """
+    limits = Limits(max_request_line=30, max_header_block=1000)
+    first = b"GET / HTTP/1.1\r\nHost: a\r\n" + _field_of(100) + b"\r\n\r\n"
+    parser = RequestParser(limits)
+    events, rest = feed(parser, bytewise(first))
+    assert len(events) == 2
+    assert rest == b""
+    error = _feed_until_refused(parser, bytearray(), b"a", limits.max_request_line + 1)
+    assert error.status_code == 414
+
+
 def test_empty_lines_before_a_request_do_not_accumulate() -> None:
     """RFC 9112 §2.2: empty lines before the request line are skipped as they come."""
     parser = RequestParser()
