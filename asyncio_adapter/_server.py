@@ -275,7 +275,7 @@ class Server:
         return head
 
     def _new_asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
-        fields = [(name, value) for name, value in headers]
+        fields = list(headers)
         fields.append((b"date", self.date))
         if close and not any(bytes(name).lower() == b"connection" for name, _ in fields):
             fields.append((b"connection", b"close"))
@@ -996,11 +996,10 @@ class HTTPConnection(asyncio.Protocol):
         except Exception as error:
             if cycle.complete:
                 log_after_response(error)
-            elif not cycle.written:
-                error_logger.exception("Exception in ASGI application for %s", escape_control(path))
-                return self._send_plain(head, 500, "Internal Server Error")
             else:
                 error_logger.exception("Exception in ASGI application for %s", escape_control(path))
+                if not cycle.written:
+                    return self._send_plain(head, 500, "Internal Server Error")
                 self._cut()
         finally:
             cycle.returned = True
