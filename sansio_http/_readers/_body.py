@@ -24,12 +24,12 @@ def read_length(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
                 f"the peer closed the connection {parser._remaining} bytes before the body's end"
             )
         return False
-    if _take_remaining(parser, buffer, events):
+    if take_remaining(parser, buffer, events):
         return False
     return finish(parser, events, END_OF_MESSAGE)
 
 
-def _take_remaining(parser: Parser, buffer: bytearray, events: list[Event]) -> int:
+def take_remaining(parser: Parser, buffer: bytearray, events: list[Event]) -> int:
     """Hand over what is buffered of the ``_remaining`` bytes; return how many are still due."""
     remaining = parser._remaining
     if len(buffer) <= remaining:
@@ -171,7 +171,7 @@ def read_chunk_data(parser: Parser, buffer: bytearray, events: list[Event]) -> b
         if parser._eof:
             raise RemoteProtocolError("the peer closed the connection inside a chunk")
         return False
-    if _take_remaining(parser, buffer, events):
+    if take_remaining(parser, buffer, events):
         return False
     parser._state = CHUNK_END
     return True
