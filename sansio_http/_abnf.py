@@ -123,3 +123,8 @@ NEXT_PLAIN_CHUNK_LINE_RES: Final = tuple(
     re.compile(rb"\r\n([0-9A-Fa-f]{1,%d}+)\r\n" % digits)
     for digits in range(1, MAX_CHUNK_SIZE_DIGITS + 1)
 )
+#: The same without the CRLF before it: the first chunk-size line of a body.
+PLAIN_CHUNK_LINE_RES: Final = tuple(
+    re.compile(rb"([0-9A-Fa-f]{1,%d}+)\r\n" % digits)
+    for digits in range(1, MAX_CHUNK_SIZE_DIGITS + 1)
+)

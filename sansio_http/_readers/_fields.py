@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Final, cast
+from typing import Final
 
 from .._abnf import FIELD_OCTETS, TCHARS_LOWER
 from .._errors import RemoteProtocolError, quote
@@ -35,11 +35,22 @@ def cut_lines(buffer: bytearray, end: int) -> list[bytes]:
     (b): ``splitlines`` takes 0.65x the time of ``split(b"\r\n")``, and
     counting the CRLF 0.4x the time of checking every octet.
     """
-    block = bytes(buffer[: end + 2])
-    del buffer[: end + 4]
+    alone = len(buffer) == end + 4
+    if alone:
+        # The section is all the buffer holds, as a request without a
+        # body that came by itself is: one copy instead of a slice and a
+        # copy (0.35k instructions less, callgrind). Its blank line then
+        # gives one empty line more, dropped below.
+        block = bytes(buffer)
+        buffer.clear()
+    else:
+        block = bytes(buffer[: end + 2])
+        del buffer[: end + 4]
     lines = block.splitlines()
     if block.count(_CRLF) != len(lines):
-        raise bad_octet(block[:-2])
+        raise bad_octet(block[:end])
+    if alone:
+        del lines[-1]
     return lines
 
 
@@ -57,8 +68,11 @@ def parse_fields(
     if len(lines) > limits.max_header_count:
         raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
     known = list(map(FIELD_LINES.get, lines))
+    # ``all()``, not ``None not in``: measured with callgrind, ``in`` costs
+    # 1k instructions more on 12 fields (two comparisons per element).
+    # No ``cast()``: it is a call, 0.4k instructions on every head.
     if all(known):
-        items = cast("list[tuple[bytes, bytes]]", known)
+        items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
         return items, dict(items)
     new = known.count(None)
     if new > _FEW_NEW_LINES:
@@ -70,7 +84,7 @@ def parse_fields(
     for _ in range(new):
         position = known.index(None, position + 1)
         known[position] = parse_new_field(lines[position])
-    items = cast("list[tuple[bytes, bytes]]", known)
+    items = known  # type: ignore[assignment]
     return items, dict(items)
 
 

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
-from .._abnf import MAX_CHUNK_SIZE_DIGITS, NEXT_PLAIN_CHUNK_LINE_RES
+from .._abnf import MAX_CHUNK_SIZE_DIGITS, NEXT_PLAIN_CHUNK_LINE_RES, PLAIN_CHUNK_LINE_RES
 from .._errors import RemoteProtocolError
 from .._events import Event
 from .._limits import Limits
@@ -37,6 +37,7 @@ class Parser:
         "_eof",
         "_error",
         "_fast_limit",
+        "_first_chunk_line",
         "_host",
         "_next_chunk_line",
         "_remaining",
@@ -63,11 +64,12 @@ class Parser:
         self._fast_limit = min(
             limits.max_request_line, limits.max_header_line, limits.max_header_block
         )
-        # What the chunked reader matches after each chunk's data: the
-        # pattern that keeps ``max_chunk_line``, bound once per connection.
-        self._next_chunk_line = NEXT_PLAIN_CHUNK_LINE_RES[
-            min(limits.max_chunk_line, MAX_CHUNK_SIZE_DIGITS) - 1
-        ].match
+        # What the chunked reader matches first and after each chunk's
+        # data: the patterns that keep ``max_chunk_line``, bound once per
+        # connection.
+        digits = min(limits.max_chunk_line, MAX_CHUNK_SIZE_DIGITS)
+        self._next_chunk_line = NEXT_PLAIN_CHUNK_LINE_RES[digits - 1].match
+        self._first_chunk_line = PLAIN_CHUNK_LINE_RES[digits - 1].match
         self._state = HEAD
         self._remaining = 0
         # How far the current search for a terminator got: the next call

@@ -670,6 +670,39 @@ def test_body_over_max_body_is_413(framing: bytes, body: bytes) -> None:
     assert three_ways_error(request_parser(SMALL), data).status_code == 413
 
 
+def test_chunk_announced_over_max_body_is_413_before_its_data() -> None:
+    # The size line alone breaks the limit: nothing of the body is handed
+    # out, and no more bytes are waited for.
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=b"5\r\nhello\r\nb\r\nhel")
+    parser = request_parser(SMALL)()
+    with pytest.raises(RemoteProtocolError) as info:
+        parse_into(parser, bytearray(data))
+    assert info.value.status_code == 413
+
+
+def test_chunk_sizes_spelled_differently_read_the_same() -> None:
+    # Sizes are looked up by their digits once seen: every spelling of
+    # ten (case, leading zeros) must still read as ten, each time.
+    spellings = [b"a", b"A", b"0a", b"00A", b"a", b"A"]
+    body = b"".join(size + b"\r\n" + b"%d" % n * 10 + b"\r\n" for n, size in enumerate(spellings))
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body + b"0\r\n\r\n")
+    events = three_ways(request_parser(), data)
+    assert b"".join(event.data for event in events if isinstance(event, Data)) == b"".join(
+        b"%d" % n * 10 for n in range(len(spellings))
+    )
+    assert events[-1] == EndOfMessage()
+
+
+def test_parsed_events_are_immutable() -> None:
+    # The parser builds events its own way (not through __init__): they
+    # must refuse changes as constructed ones do.
+    data = _request_with(HOST[:-2], b"Content-Length: 2", body=b"hi")
+    for event in parse_into(RequestParser(), bytearray(data)):
+        with pytest.raises(AttributeError):
+            event.headers = ()  # type: ignore[misc,union-attr]
+        assert type(event) in (Request, Data, EndOfMessage)
+
+
 @pytest.mark.parametrize(
     ("framing", "body"),
     [
