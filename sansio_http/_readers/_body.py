@@ -138,6 +138,13 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     if data:
         events.append(new_data(data))
     parser._body_seen = seen
+    if state == TRAILERS and buffer.startswith(_CRLF, position):
+        # No trailer, as in most chunked bodies: the message ends here,
+        # without a call of the trailer reader (callgrind: 1.0k instructions
+        # less on an empty chunked body).
+        del buffer[: position + 2]
+        parser._searched = 0
+        return finish(parser, events, END_OF_MESSAGE)
     del buffer[:position]
     if waiting:
         _wait_for_chunk_line(parser, buffer, limit)
