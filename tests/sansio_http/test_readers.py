@@ -693,6 +693,28 @@ def test_chunk_sizes_spelled_differently_read_the_same() -> None:
     assert events[-1] == EndOfMessage()
 
 
+@pytest.mark.parametrize("size", [1, 512, 513, 4096], ids=lambda size: f"{size}B")
+def test_chunks_small_and_large_mixed_with_a_request_behind(size: int) -> None:
+    # Small chunks are copied out, large ones viewed: the data comes out
+    # whole and in order either way, and the buffer is free again after.
+    chunks = [(b"a" * size), b"b" * 7, (b"c" * size)]
+    body = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for chunk in chunks) + b"0\r\n\r\n"
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body)
+    events = three_ways(request_parser(), data + b"GET / HTTP/1.1\r\n" + HOST + b"\r\n")
+    assert b"".join(event.data for event in events if isinstance(event, Data)) == b"".join(chunks)
+    assert [type(event) for event in events][-2:] == [Request, EndOfMessage]
+
+
+def test_buffer_can_be_resized_after_an_error_in_a_large_chunk() -> None:
+    # A view of the buffer taken for a large chunk is released on errors too.
+    bad = b"300\r\n" + b"x" * 0x300 + b"\r\n" + b"5\r\n" + b"y" * 5 + b"XX"
+    buffer = bytearray(_request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=bad))
+    with pytest.raises(RemoteProtocolError):
+        parse_into(RequestParser(), buffer)
+    buffer += b"more"
+    del buffer[:10]
+
+
 def test_parsed_events_are_immutable() -> None:
     # The parser builds events its own way (not through __init__): they
     # must refuse changes as constructed ones do.
