@@ -720,9 +720,14 @@ class HTTPConnection(asyncio.Protocol):
         while True:
             if not events:
                 # Inlined _drain and _receive: two coroutine objects per
-                # request saved (bench/server.py, keep-alive row).
-                if self._out:
-                    self._flush()
+                # request saved (bench/server.py, keep-alive row). And
+                # _flush: measured with callgrind on bench/server_inprocess.py
+                # "ours", 0.45k instructions less per request.
+                out = self._out
+                if out:
+                    if not self._lost and self.transport is not None:
+                        self.transport.write(out[0] if len(out) == 1 else b"".join(out))
+                    out.clear()
                     if self._writing_paused:
                         await self._drain()
                 if self._inbox or self._eof or self._timed_out:
@@ -742,7 +747,14 @@ class HTTPConnection(asyncio.Protocol):
             self.deadline = NEVER
             if server.config.access_log:
                 self._started = self._clock()
-            received = self._received_body(events)
+            if len(events) == 2 and type(events[1]) is EndOfMessage:
+                # A whole request without a body, as most are: no call.
+                # Measured with callgrind on bench/server_inprocess.py
+                # "ours", 0.55k instructions less per request.
+                self._body_done = True
+                received = b""
+            else:
+                received = self._received_body(events)
             method = _METHODS.get(head.method) or head.method.decode("ascii")
             client = self.client
             scheme = server.scheme
@@ -823,13 +835,13 @@ class HTTPConnection(asyncio.Protocol):
         )
 
     def _received_body(self, events: list[Event]) -> bytes:
-        """The body bytes that came with the head: all of it, in the common case."""
+        """The body bytes that came with the head: all of it, in the common case.
+
+        ``_serve`` itself handles a whole request without a body.
+        """
         if type(events[-1]) is EndOfMessage:
             self._body_done = True
-            count = len(events)
-            if count == 2:
-                return b""
-            if count == 3:
+            if len(events) == 3:
                 return events[1].data  # type: ignore[attr-defined, no-any-return]
             return b"".join(event.data for event in events[1:-1])  # type: ignore[attr-defined]
         self._body_done = False
@@ -913,8 +925,12 @@ class HTTPConnection(asyncio.Protocol):
             target,  # raw_path
             server.server_address,
         )
+        params = match.params
         try:
-            result = await match.handler(request, **match.params)
+            # No ** for a route without parameters: measured with callgrind on
+            # bench/server_inprocess.py "ours", 0.45k instructions less per
+            # request.
+            result = await (match.handler(request, **params) if params else match.handler(request))
         except HTTPError as error:
             result = error_response(error)
         except (_ReadTimeout, RemoteProtocolError):
@@ -925,15 +941,19 @@ class HTTPConnection(asyncio.Protocol):
         try:
             # The hot path: a plain result with nothing to add reuses a cached head.
             if self._body_done and not server.closing:
-                kind = type(result)
-                if kind is str:
-                    data = cast(str, result).encode("utf-8")
+                # type() tests narrow the result for mypy without typing.cast,
+                # a Python-level call: measured with callgrind on
+                # bench/server_inprocess.py "ours", 0.3k instructions less
+                # per request.
+                if type(result) is str:
+                    data = result.encode("utf-8")
                     self._out.append(self.conn.send_complete(server.plain_head(TEXT_TYPE), data))
                     return 200, len(data)
-                if kind is bytes:
-                    data = cast(bytes, result)
+                if type(result) is bytes:
+                    data = result
                     self._out.append(self.conn.send_complete(server.plain_head(BINARY_TYPE), data))
                     return 200, len(data)
+                kind = type(result)
                 if kind is dict or kind is list:
                     data = encode_json(result)
                     self._out.append(self.conn.send_complete(server.plain_head(JSON_TYPE), data))
