@@ -34,7 +34,16 @@ from .._events import (
 from .._headers import parsed_headers
 from .._memo import Memo
 from ._body import take_body_with_head, take_remaining
-from ._fields import bad_octet, check_line_lengths, cut_lines, joined, parse_fields, single, unfold
+from ._fields import (
+    FIELD_LINES,
+    bad_octet,
+    check_line_lengths,
+    cut_lines,
+    joined,
+    parse_fields,
+    single,
+    unfold,
+)
 from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
 from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
 
@@ -72,7 +81,14 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
     request_line = REQUEST_LINES.get(lines[0]) or _parse_request_line(lines[0])
     method, target, version = request_line
     del lines[0]
-    items, index = parse_fields(lines, parser.limits)
+    # parse_fields' common case, inlined: every line seen before, and not
+    # too many (callgrind: 0.5k instructions less on case (a), 0.75k on (c)).
+    known = list(map(FIELD_LINES.get, lines))
+    if all(known) and len(lines) <= parser.limits.max_header_count:
+        items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
+        index = dict(items)
+    else:
+        items, index = parse_fields(lines, parser.limits)
     if len(index) == len(items):
         host = index.get(b"host")
         length = index.get(b"content-length")

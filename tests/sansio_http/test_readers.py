@@ -616,6 +616,13 @@ def test_trailer_line_at_and_over_the_header_line_limit(
         assert three_ways_error(request_parser(limits), data).status_code == 431
 
 
+def test_header_count_over_the_limit_is_431_when_every_line_was_seen_before() -> None:
+    # Lines seen before are looked up, not parsed: the count still holds.
+    data = _request_with(HOST[:-2], b"A: 1", b"B: 2")
+    assert len(three_ways(request_parser(), data)) == 2  # every line now remembered
+    assert three_ways_error(request_parser(Limits(max_header_count=2)), data).status_code == 431
+
+
 def test_trailer_count_over_the_limit_is_431() -> None:
     data = _request_with(
         HOST[:-2], b"Transfer-Encoding: chunked", body=b"0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"
