@@ -86,7 +86,13 @@ class ResponseWriter(_Writer):
     __slots__ = ("peer_http_version", "request_method")
 
     def __init__(self) -> None:
-        super().__init__()
+        # The base's stores repeated, not super().__init__(): a server makes
+        # a writer per connection. Measured with callgrind on
+        # bench/server_inprocess.py "ours", connection per request: 1.3k
+        # instructions less per connection.
+        self._in_body = False
+        self._framing = NO_BODY
+        self._remaining = 0
         self.request_method = b"GET"
         self.peer_http_version = b"1.1"
 
