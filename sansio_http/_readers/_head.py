@@ -32,6 +32,7 @@ from .._events import (
     new_response_head,
 )
 from .._headers import parsed_headers
+from .._limits import Limits
 from .._memo import Memo
 from ._body import take_body_with_head, take_remaining
 from ._fields import (
@@ -174,17 +175,14 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     status_line = STATUS_LINES.get(lines[0]) or _parse_status_line(lines[0])
     version, status, reason = status_line
     del lines[0]
-    try:
-        items, index = parse_fields(lines, parser.limits)
-    except RemoteProtocolError:
-        # RFC 9112 §5.2: a user agent replaces each obs-fold in a response
-        # with SP, where a server refuses them. Looked for only here, off
-        # the path of every response without one.
-        unfolded = unfold(lines)
-        if unfolded is None:
-            raise
-        lines = unfolded
-        items, index = parse_fields(lines, parser.limits)
+    # As in read_request_head: lines all seen before skip parse_fields
+    # (callgrind: 0.7k instructions less on case (r)).
+    known = list(map(FIELD_LINES.get, lines))
+    if all(known) and len(lines) <= parser.limits.max_header_count:
+        items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
+        index = dict(items)
+    else:
+        items, index = _parse_response_fields(lines, parser.limits)
     headers = parsed_headers(items, index, lines)
     methods = parser._methods
     if status < 200:
@@ -228,6 +226,23 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     parser.keep_alive = False
     parser._state = UNTIL_CLOSE
     return True
+
+
+def _parse_response_fields(
+    lines: list[bytes], limits: Limits
+) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """``parse_fields`` for a response, which may fold its lines (then unfolded in place)."""
+    try:
+        return parse_fields(lines, limits)
+    except RemoteProtocolError:
+        # RFC 9112 §5.2: a user agent replaces each obs-fold in a response
+        # with SP, where a server refuses them. Looked for only here, off
+        # the path of every response without one.
+        unfolded = unfold(lines)
+        if unfolded is None:
+            raise
+        lines[:] = unfolded
+        return parse_fields(lines, limits)
 
 
 def _find_head(parser: Parser, buffer: bytearray, events: list[Event], end: int) -> int:
