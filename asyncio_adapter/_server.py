@@ -24,7 +24,7 @@ import email.utils
 import socket
 from collections.abc import AsyncIterable, Callable
 from http import HTTPStatus
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias
 from urllib.parse import unquote
 
 from router import MethodNotAllowed, NotFound
@@ -153,7 +153,7 @@ class Server:
         self.connections: set[HTTPConnection] = set()
         self.date = _http_date()
         self._clock = clock
-        self._sweeper: Sweeper | None = None
+        self._sweeper: Sweeper[HTTPConnection] | None = None
         self._server: asyncio.Server | None = None
         self._tick_handle: asyncio.TimerHandle | None = None
         self._all_closed: asyncio.Event | None = None
@@ -179,7 +179,7 @@ class Server:
         return self._clock
 
     @property
-    def sweeper(self) -> Sweeper:
+    def sweeper(self) -> Sweeper[HTTPConnection]:
         assert self._sweeper is not None, "the server is not started"
         return self._sweeper
 
@@ -206,7 +206,7 @@ class Server:
         loop = asyncio.get_running_loop()
         if self._clock is None:
             self._clock = loop.time
-        self._sweeper = Sweeper(self._clock)
+        self._sweeper = Sweeper(self._clock, self.connections)
         context = ssl_context(self.config)  # before binding: a bad certificate leaks nothing
         self._server = await loop.create_server(
             lambda: HTTPConnection(self),
@@ -310,12 +310,10 @@ class Server:
         return ResponseEvent(status_code=response.code, headers=headers)
 
     def add(self, connection: HTTPConnection) -> None:
-        self.connections.add(connection)
-        self.sweeper.add(connection)
+        self.connections.add(connection)  # the sweeper's set too
 
     def discard(self, connection: HTTPConnection) -> None:
         self.connections.discard(connection)
-        self.sweeper.discard(connection)
         if not self.connections and self._all_closed is not None:
             self._all_closed.set()
 
@@ -467,9 +465,13 @@ class HTTPConnection(asyncio.Protocol):
     # -- protocol callbacks: only hand bytes and state changes to the task --
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # A cast, not an isinstance check: uvloop's TCPTransport does not
-        # subclass asyncio.Transport, though it has all of its methods.
-        self.transport = cast(asyncio.Transport, transport)
+        # Neither an isinstance check nor typing.cast: uvloop's TCPTransport
+        # does not subclass asyncio.Transport, though it has all of its
+        # methods, and cast is a Python-level call (measured with callgrind
+        # on bench/server_inprocess.py "ours", connection per request,
+        # together with the Sweeper watching Server.connections: 126.3k ->
+        # 122.8k instructions per connection).
+        self.transport = transport  # type: ignore[assignment]
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple):
             self.client = (str(peer[0]), int(peer[1]))

