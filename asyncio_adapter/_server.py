@@ -517,7 +517,15 @@ class HTTPConnection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._eof = True
         self._lost = True
-        self._wake(b"")
+        # _wake inlined: every connection ends here once (measured with
+        # callgrind on bench/server_inprocess.py "ours", connection per
+        # request, with the _flush inlined in serve: 0.3k instructions less
+        # per connection, the two together).
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(b"")
         if self._cycle is not None:
             self._cycle.wake()
         drain = self._drain_waiter
@@ -650,9 +658,18 @@ class HTTPConnection(asyncio.Protocol):
                 await self._linger_close()
         finally:
             if not handed_over:
-                self._flush()
-                if self.transport is not None:
-                    self.transport.close()
+                # _flush inlined: a connection that closes after its response
+                # writes that response here (measured with callgrind on
+                # bench/server_inprocess.py "ours", connection per request:
+                # with the _wake inlined in connection_lost, 0.3k instructions
+                # less per connection, the two together).
+                transport = self.transport
+                out = self._out
+                if transport is not None:
+                    if out and not self._lost:
+                        transport.write(out[0] if len(out) == 1 else b"".join(out))
+                    transport.close()
+                out.clear()
                 self.server.discard(self)
 
     async def _linger_close(self) -> None:
