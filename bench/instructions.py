@@ -11,7 +11,11 @@ httptools). Server figures are bench/server_inprocess.py's drivers on
 uvloop: keep-alive requests over 50 connections, and connections that
 carry one request each. Instructions are not time (httptools' C does
 more per instruction than the interpreter), so read them beside the
-timed benchmarks, not instead of them.
+timed benchmarks, not instead of them. One thing in the servers runs by
+the clock, their once-a-second housekeeping tick: a run slowed by a busy
+machine ticks more, so server figures are steady to about 0.1k only when
+nothing else runs (seen here: up to 5k more per connection beside a test
+suite).
 
     python bench/instructions.py            # every figure, about ten minutes
     python bench/instructions.py parser     # the parser cases only
