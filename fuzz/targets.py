@@ -247,7 +247,8 @@ def snapshot(conn: Connection) -> tuple[object, ...]:
         writer._in_body,
         writer._framing,
         writer._remaining,
-        len(conn._outstanding),
+        # Only a client keeps the requests whose responses are owed.
+        len(conn._outstanding) if conn.our_role is CLIENT else 0,
     )
 
 
