@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import struct
 
 import pytest
 
@@ -115,6 +117,24 @@ async def test_disconnect_mid_head_mid_body_and_mid_response(server, caplog):
         assert (await get(server)).body == b"hello"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(server.connections) == 0
+
+
+async def test_a_connection_that_ends_before_its_first_byte_is_let_go(server):
+    """Its task starts with the first bytes; a close or half-close with none still ends it."""
+    async with raw_client(server):
+        pass
+    async with raw_client(server) as half_closed:
+        half_closed.writer.write_eof()
+        assert await half_closed.at_eof()
+    async with raw_client(server) as reset:
+        # A zero linger: the close is a TCP reset, so the server sees no EOF first.
+        sock = reset.writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    deadline = asyncio.get_running_loop().time() + STEP
+    while server.connections:
+        assert asyncio.get_running_loop().time() < deadline, "a connection was never let go"
+        await asyncio.sleep(0.005)
+    assert (await get(server)).body == b"hello"
 
 
 async def test_limit_concurrency_answers_503(server):
