@@ -6,7 +6,14 @@ import dataclasses
 
 import pytest
 
-from sansio_http import Limits
+from sansio_http import (
+    Data,
+    EndOfMessage,
+    Limits,
+    RemoteProtocolError,
+    RequestParser,
+    parse_into,
+)
 
 
 def test_defaults() -> None:
@@ -48,3 +55,18 @@ def test_max_body_may_be_zero_but_not_negative() -> None:
     assert Limits(max_body=0).max_body == 0
     with pytest.raises(ValueError, match="max_body"):
         Limits(max_body=-1)
+
+
+def test_each_parser_keeps_its_own_limits_as_limits_come_and_go() -> None:
+    """Parsers remember what they derive from a Limits by its id: ids of freed ones recur."""
+    body = b"1\r\nx\r\n001\r\ny\r\n0\r\n\r\n"
+    data = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    for round_ in range(300):  # more Limits than the parser remembers, freed as they go
+        max_chunk_line = 2 + round_ % 2  # "001" breaks 2, not 3
+        parser = RequestParser(Limits(max_chunk_line=max_chunk_line))
+        if max_chunk_line == 2:
+            with pytest.raises(RemoteProtocolError):
+                parse_into(parser, bytearray(data))
+        else:
+            events = parse_into(parser, bytearray(data))
+            assert events[1:] == [Data(b"xy"), EndOfMessage()]
