@@ -252,6 +252,36 @@ async def test_an_app_running_on_after_its_response_does_not_hold_the_connection
         assert (await raw.read_response()).body == b"third"
 
 
+async def test_apps_running_on_in_turn_each_hand_the_connection_over():
+    """The first app ends while the second runs: the second still hands over after its response."""
+    events = {name: asyncio.Event() for name in (b"first", b"second", b"answer")}
+
+    async def lingering(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        query = scope["query_string"]
+        if query == b"second":
+            await events[b"answer"].wait()  # until the first app has ended
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": query})
+        if query in events:
+            await events[query].wait()
+            DONE.append(query.decode() + " finished")
+
+    async with serving(lingering) as (server, _), raw_client(server) as raw:
+        await raw.send(b"GET /?first HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"first"
+        await raw.send(b"GET /?second HTTP/1.1\r\nHost: t\r\n\r\n")
+        events[b"first"].set()
+        await until(lambda: DONE == ["first finished"])
+        events[b"answer"].set()
+        assert (await raw.read_response()).body == b"second"
+        await raw.send(b"GET /?third HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"third"
+        events[b"second"].set()
+        await until(lambda: DONE == ["first finished", "second finished"])
+
+
 async def test_an_app_that_fails_after_its_head_cuts_the_connection():
     """The head is out, so no 500 can follow: the body ends without its last chunk."""
 
