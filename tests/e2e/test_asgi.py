@@ -261,6 +261,7 @@ async def test_apps_running_on_in_turn_each_hand_the_connection_over():
             return
         query = scope["query_string"]
         if query == b"second":
+            DONE.append("second started")
             await events[b"answer"].wait()  # until the first app has ended
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": query})
@@ -272,14 +273,15 @@ async def test_apps_running_on_in_turn_each_hand_the_connection_over():
         await raw.send(b"GET /?first HTTP/1.1\r\nHost: t\r\n\r\n")
         assert (await raw.read_response()).body == b"first"
         await raw.send(b"GET /?second HTTP/1.1\r\nHost: t\r\n\r\n")
+        await until(lambda: DONE == ["second started"])
         events[b"first"].set()
-        await until(lambda: DONE == ["first finished"])
+        await until(lambda: DONE == ["second started", "first finished"])
         events[b"answer"].set()
         assert (await raw.read_response()).body == b"second"
         await raw.send(b"GET /?third HTTP/1.1\r\nHost: t\r\n\r\n")
         assert (await raw.read_response()).body == b"third"
         events[b"second"].set()
-        await until(lambda: DONE == ["first finished", "second finished"])
+        await until(lambda: DONE[-1] == "second finished")
 
 
 async def test_an_app_that_fails_after_its_head_cuts_the_connection():
