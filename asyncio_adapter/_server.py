@@ -298,7 +298,12 @@ class Server:
         pending = self._cycles_to_check
         self._cycles_to_check = []
         for cycle in pending:
-            cycle.check_returned()
+            # Most applications returned with their response: no call for
+            # them. Measured with callgrind on bench/server_inprocess.py
+            # "ours (ASGI)": 82.0k -> 81.6k instructions per keep-alive
+            # request.
+            if not cycle.returned:
+                cycle.check_returned()
 
     def _new_response_head(self, response: Response, close: bool) -> ResponseEvent:
         headers = [
@@ -1063,8 +1068,17 @@ class HTTPConnection(asyncio.Protocol):
                 self._cut()
         finally:
             cycle.returned = True
-            if self._cycle is cycle:
+            if self._cycle is cycle:  # not handed over: this task still serves
                 self._cycle = None
+                # What hand_over needs, dropped once it cannot come: kept, the
+                # head and its headers live as long as the connection, and
+                # with 50 connections made at once the young objects pass the
+                # collector's threshold. Measured with callgrind on
+                # bench/server_inprocess.py "ours (ASGI)", connection per
+                # request, with the check in Server._check_cycles: 131.9k ->
+                # 122.6k instructions per connection (the collector's share
+                # 8.9k -> 0).
+                self._asgi_request = None
         if cycle.handed_over:
             raise _HandedOver
         if not cycle.complete:
@@ -1118,12 +1132,9 @@ class HTTPConnection(asyncio.Protocol):
         self._flush()
         assert self._asgi_request is not None
         head, method, client = self._asgi_request
+        self._asgi_request = None
         answered = (head, method, client, cycle.status, cycle.size)
         self._task = self._loop.create_task(self.serve(answered))
-
-    def check_soon(self, cycle: ASGICycle) -> None:
-        """``cycle.check_returned()`` once the loop runs its callbacks (``Server.check_soon``)."""
-        self.server.check_soon(cycle)
 
     def _cut(self) -> None:
         """Send what is queued and stop writing: a response that cannot be finished."""
