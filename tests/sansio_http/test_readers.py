@@ -700,6 +700,48 @@ def test_chunk_sizes_spelled_differently_read_the_same() -> None:
     assert events[-1] == EndOfMessage()
 
 
+SIZE_LINE_SEQUENCES = [
+    pytest.param([b"3", b"3", b"3"], id="one-size-repeated"),
+    pytest.param([b"3", b"2", b"3", b"2"], id="sizes-alternating"),
+    pytest.param([b"3", b"30", b"3"], id="a-longer-line-starting-like-the-last"),
+    pytest.param([b"3", b"03", b"3"], id="the-same-size-spelled-otherwise"),
+    pytest.param([b"3", b"3;a=b", b"3"], id="the-same-size-with-an-extension"),
+    pytest.param([b"3;a=b", b"3", b"3"], id="an-extension-first"),
+    pytest.param([b"2", b"3;a=b", b"2"], id="a-plain-size-again-after-an-extension"),
+    pytest.param([b"201", b"201", b"3"], id="large-chunks-repeated"),
+]
+
+
+@pytest.mark.parametrize("size_lines", SIZE_LINE_SEQUENCES)
+@pytest.mark.parametrize("last", [b"0", b"00", b"0;a=b"])
+def test_chunk_size_lines_read_as_written_whatever_came_before(
+    size_lines: list[bytes], last: bytes
+) -> None:
+    """The size line after a chunk is read for what it says, not for what the last one said.
+
+    A line equal to the last plain one is compared in place, not matched:
+    it must still stand for its own size, and nothing else may pass for it.
+    Each chunk's data holds the CRLF, size line and CRLF that came before
+    it, which must not be taken for the line after it.
+    """
+    chunks = []
+    for number, line in enumerate(size_lines):
+        size = int(line.partition(b";")[0], 16)
+        fill = (b"\r\n%s\r\n" % line + bytes([0x61 + number]) * size)[:size]
+        chunks.append((line, fill))
+    body = b"".join(line + b"\r\n" + fill + b"\r\n" for line, fill in chunks)
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body + last + b"\r\n\r\n")
+    events = three_ways(request_parser(), data)
+    assert events[1:] == [Data(b"".join(fill for _, fill in chunks)), EndOfMessage()]
+
+
+def test_a_repeated_size_line_counts_against_max_chunk_line() -> None:
+    """A size line like the last is still held to the limit the last one met."""
+    body = b"01\r\nx\r\n01\r\ny\r\n001\r\nz\r\n0\r\n\r\n"
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body)
+    assert three_ways_error(request_parser(Limits(max_chunk_line=2)), data).status_code == 413
+
+
 @pytest.mark.parametrize("size", [1, 512, 513, 4096], ids=lambda size: f"{size}B")
 def test_chunks_small_and_large_mixed_with_a_request_behind(size: int) -> None:
     # Small chunks are copied out, large ones viewed: the data comes out
