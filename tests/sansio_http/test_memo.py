@@ -131,6 +131,23 @@ def test_a_bad_line_among_known_ones_is_refused() -> None:
         _parse_request(b"GET / HTTP/1.1\r\nHost: known\r\nX-Bad : 1\r\n\r\n")
 
 
+@pytest.mark.parametrize("break_", [b"\n", b"\r"], ids=["bare-lf", "bare-cr"])
+def test_a_bare_line_break_between_known_lines_is_refused(break_: bytes) -> None:
+    """A head is split on CRLF only: a bare CR or LF leaves one line that is no known one.
+
+    Split anywhere else, the head below would be two lines already known,
+    and read as them.
+    """
+    _parse_request(b"GET / HTTP/1.1\r\nHost: split\r\nX-Split: 1\r\n\r\n")
+    assert FIELD_LINES.get(b"Host: split") is not None
+    data = b"GET / HTTP/1.1\r\nHost: split" + break_ + b"X-Split: 1\r\n\r\n"
+    for _ in range(2):
+        with pytest.raises(RemoteProtocolError) as raised:
+            _parse_request(data)
+        assert raised.value.status_code == 400
+    assert FIELD_LINES.get(b"Host: split" + break_ + b"X-Split: 1") is None
+
+
 def test_a_field_given_again_is_taken_from_the_memo() -> None:
     field = (b"X-Memo-Given", b" value ")
     first = Headers([field])
