@@ -7,7 +7,6 @@ from typing import Final
 from .._abnf import CHUNK_LINE_RE, MAX_CHUNK_SIZE_DIGITS
 from .._errors import RemoteProtocolError, quote
 from .._events import END_OF_MESSAGE, Event, new_data, new_end_of_message
-from .._headers import parsed_headers
 from .._memo import Memo
 from ._fields import FIELD_LINES, check_line_lengths, cut_lines, parse_fields, parse_new_field
 from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, finish
@@ -35,29 +34,6 @@ def read_length(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
         return False
     if take_remaining(parser, buffer, events):
         return False
-    return finish(parser, events, END_OF_MESSAGE)
-
-
-def take_body_with_head(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
-    """After a head with a Content-Length: its body, if it came whole; whether to read on.
-
-    The body that came with its head is handed over by the head reader,
-    without the LENGTH reader: measured on bench/parser.py case (c), 0.95x
-    the time (0.96x the instructions of parse_into, callgrind), and on
-    case (r) 1.0k instructions less.
-    """
-    size = len(buffer)
-    remaining = parser._remaining
-    if size < remaining:
-        return True
-    if size == remaining:
-        # The body is all that came after the head: no call
-        # (callgrind: 0.7k instructions less on case (c)).
-        events.append(new_data(bytes(buffer)))
-        buffer.clear()
-        parser._remaining = 0
-    else:
-        take_remaining(parser, buffer, events)
     return finish(parser, events, END_OF_MESSAGE)
 
 
@@ -331,7 +307,7 @@ def read_trailers(parser: Parser, buffer: bytearray, events: list[Event]) -> boo
         if end > limits.max_header_line:
             check_line_lengths(lines, limits)
         items, index = parse_fields(lines, limits)
-    return finish(parser, events, new_end_of_message(parsed_headers(items, index, lines)))
+    return finish(parser, events, new_end_of_message(items, index, lines))
 
 
 def read_until_close(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:

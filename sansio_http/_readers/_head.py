@@ -31,10 +31,8 @@ from .._events import (
     new_request,
     new_response_head,
 )
-from .._headers import parsed_headers
 from .._limits import Limits
 from .._memo import Memo
-from ._body import take_body_with_head, take_remaining
 from ._fields import (
     FIELD_LINES,
     bad_octet,
@@ -45,8 +43,14 @@ from ._fields import (
     single,
     unfold,
 )
-from ._framing import keep_alive, start_length, start_request_coding, start_response_coding
-from ._parser import CLOSED, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
+from ._framing import (
+    CONTENT_LENGTHS,
+    body_size,
+    keep_alive,
+    start_request_coding,
+    start_response_coding,
+)
+from ._parser import CLOSED, LENGTH, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
 
 _CRLF: Final = b"\r\n"
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
@@ -96,12 +100,14 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         coding = index.get(b"transfer-encoding")
         connection = index.get(b"connection")
         expect = index.get(b"expect")
+        upgrade = index.get(b"upgrade")
     else:
         host = single(items, b"host")
         length = single(items, b"content-length")
         coding = joined(items, b"transfer-encoding")
         connection = joined(items, b"connection")
         expect = joined(items, b"expect")
+        upgrade = index.get(b"upgrade")
     # RFC 9112 §3.2: 400 for a missing Host in HTTP/1.1, a repeated one
     # (``single``), or one whose value is not a valid authority.
     if host is None:
@@ -127,29 +133,46 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         expect is not None and version == b"1.1" and expect.lower() == b"100-continue"
     )
     # RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
-    parser.may_switch = method == b"CONNECT" or (b"upgrade" in index and version == b"1.1")
-    if method == b"CONNECT" and (coding is not None or (length and length.strip(b"0"))):
+    connect = method == b"CONNECT"
+    parser.may_switch = may_switch = connect or (upgrade is not None and version == b"1.1")
+    if connect and (coding is not None or (length and length.strip(b"0"))):
         # RFC 9110 §9.3.6: a CONNECT request has no content; what follows
         # its head is the tunnel's. A reader that framed a body here would
         # split the bytes differently from one that starts the tunnel.
         raise RemoteProtocolError("a CONNECT request has no content")
-    events.append(new_request(method, target, parsed_headers(items, index, lines), version))
+    events.append(new_request(method, target, items, index, lines, version))
     if coding is not None:
         start_request_coding(parser, coding, length, version)
         return True
-    if length is not None and start_length(parser, length):
-        # take_body_with_head, inlined on the path of every request with a
-        # body: measured with callgrind, 0.7k instructions less on case (c).
-        size = len(buffer)
-        if size < parser._remaining:
-            return True
-        if size == parser._remaining:
-            events.append(new_data(bytes(buffer)))
-            buffer.clear()
-            parser._remaining = 0
-        else:
-            take_remaining(parser, buffer, events)
-    return finish(parser, events, END_OF_MESSAGE)
+    if length is not None:
+        size = CONTENT_LENGTHS.get(length)
+        if size is None or parser.limits.max_body is not None:
+            size = body_size(parser, length)
+        if size:
+            # The body that came with its head is handed over here,
+            # without the LENGTH reader: measured on bench/parser.py case
+            # (c), 0.95x the time (0.96x the instructions of parse_into,
+            # callgrind); a body that is all the buffer holds is copied
+            # whole, without a slice (0.7k instructions less, callgrind).
+            available = len(buffer)
+            if available < size:
+                parser._remaining = size
+                parser._state = LENGTH
+                return True
+            if available == size:
+                data = bytes(buffer)
+                buffer.clear()
+            else:
+                data = bytes(buffer[:size])
+                del buffer[:size]
+            events.append(new_data(data))
+    # finish(), inlined (a call costs about 0.45k instructions here,
+    # callgrind on case (c)): the state is still HEAD.
+    events.append(END_OF_MESSAGE)
+    if may_switch:
+        parser._state = PAUSED
+        return False
+    return not parser.pause_after_message
 
 
 def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[Event]) -> bool:
@@ -183,10 +206,11 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         index = dict(items)
     else:
         items, index = _parse_response_fields(lines, parser.limits)
-    headers = parsed_headers(items, index, lines)
     methods = parser._methods
     if status < 200:
-        events.append(new_response_head(InformationalResponse, status, headers, reason, version))
+        events.append(
+            new_response_head(InformationalResponse, status, items, index, lines, reason, version)
+        )
         if status == 101:
             # RFC 9110 §15.2.2: the bytes after a 101 belong to the new
             # protocol; the request that asked for it is answered.
@@ -197,7 +221,7 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
             return False
         return True
     method = methods.popleft() if methods else b"GET"
-    events.append(new_response_head(Response, status, headers, reason, version))
+    events.append(new_response_head(Response, status, items, index, lines, reason, version))
     if len(index) == len(items):
         length = index.get(b"content-length")
         coding = index.get(b"transfer-encoding")
@@ -207,25 +231,47 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         coding = joined(items, b"transfer-encoding")
         connection = joined(items, b"connection")
     parser.http_version = version
-    parser.keep_alive = keep_alive(version, connection)
+    # No call without a Connection field, as in read_request_head.
+    if connection is None:
+        parser.keep_alive = version == b"1.1"
+    else:
+        parser.keep_alive = keep_alive(version, connection)
     parser.expects_continue = False
-    parser.may_switch = method == b"CONNECT" and status < 300
+    parser.may_switch = may_switch = method == b"CONNECT" and status < 300
     if method == b"HEAD" or status == 204 or status == 304:
         return finish(parser, events, END_OF_MESSAGE)
-    if parser.may_switch:
+    if may_switch:
         parser._state = PAUSED
         events.append(END_OF_MESSAGE)
         return False
     if coding is not None:
         start_response_coding(parser, coding, length, version)
         return True
-    if length is not None:
-        if start_length(parser, length):
-            return take_body_with_head(parser, buffer, events)
-        return finish(parser, events, END_OF_MESSAGE)
-    parser.keep_alive = False
-    parser._state = UNTIL_CLOSE
-    return True
+    if length is None:
+        parser.keep_alive = False
+        parser._state = UNTIL_CLOSE
+        return True
+    size = CONTENT_LENGTHS.get(length)
+    if size is None or parser.limits.max_body is not None:
+        size = body_size(parser, length)
+    if size:
+        # As in read_request_head: the body that came with its head.
+        available = len(buffer)
+        if available < size:
+            parser._remaining = size
+            parser._state = LENGTH
+            return True
+        if available == size:
+            data = bytes(buffer)
+            buffer.clear()
+        else:
+            data = bytes(buffer[:size])
+            del buffer[:size]
+        events.append(new_data(data))
+    # finish(), inlined as in read_request_head: no switch here, and the
+    # state is still HEAD.
+    events.append(END_OF_MESSAGE)
+    return not parser.pause_after_message
 
 
 def _parse_response_fields(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sansio_http import (
+    Data,
+    EndOfMessage,
     Headers,
     Limits,
     LocalProtocolError,
@@ -18,6 +20,7 @@ from sansio_http import parse_into as parse
 from sansio_http._headers import CHECKED_FIELDS
 from sansio_http._memo import Memo
 from sansio_http._readers._fields import FIELD_LINES
+from sansio_http._readers._framing import CONTENT_LENGTHS
 from sansio_http._readers._head import REQUEST_LINES, STATUS_LINES
 
 
@@ -146,6 +149,36 @@ def test_a_bare_line_break_between_known_lines_is_refused(break_: bytes) -> None
             _parse_request(data)
         assert raised.value.status_code == 400
     assert FIELD_LINES.get(b"Host: split" + break_ + b"X-Split: 1") is None
+
+
+def test_a_known_content_length_still_counts_against_max_body() -> None:
+    """A Content-Length looked up rather than read is held to each parser's limit."""
+    data = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 7\r\n\r\nmemo-cl"
+    assert _parse_request(data)[1] == Data(b"memo-cl")
+    assert CONTENT_LENGTHS.get(b"7") == 7
+    with pytest.raises(RemoteProtocolError) as raised:
+        parse(RequestParser(Limits(max_body=6)), bytearray(data))
+    assert raised.value.status_code == 413
+    assert list(parse(RequestParser(Limits(max_body=7)), bytearray(data)))[1] == Data(b"memo-cl")
+    response = b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nmemo-cl"
+    with pytest.raises(RemoteProtocolError) as raised:
+        parse(ResponseParser(Limits(max_body=6)), bytearray(response))
+    assert raised.value.status_code == 413
+
+
+@pytest.mark.parametrize("length", [b"+7", b"7,7", b"0x7", b"1" * 19])
+def test_a_refused_content_length_is_refused_every_time(length: bytes) -> None:
+    data = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + length + b"\r\n\r\nmemo-cl"
+    for _ in range(2):
+        with pytest.raises(RemoteProtocolError):
+            _parse_request(data)
+    assert CONTENT_LENGTHS.get(length) is None
+
+
+def test_content_lengths_spelled_differently_read_the_same() -> None:
+    for length in [b"7", b"07", b"0" * 30 + b"7", b"7"]:
+        data = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + length + b"\r\n\r\nmemo-cl"
+        assert _parse_request(data)[1:] == [Data(b"memo-cl"), EndOfMessage()]
 
 
 def test_a_field_given_again_is_taken_from_the_memo() -> None:
