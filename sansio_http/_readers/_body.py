@@ -78,6 +78,8 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
         # sender with a fixed write buffer sends it (see the loop).
         repeat = _CRLF + match[0]
         repeat_size = size
+        # Its length, kept: 0.1k instructions less per chunk than len().
+        repeat_step = len(repeat)
     else:
         end = buffer.find(_CRLF, parser._searched, limit + 2)
         if end < 0:
@@ -87,6 +89,7 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
         position = end + 2
         repeat = _LAST_CHUNK_LINE
         repeat_size = 0
+        repeat_step = len(_LAST_CHUNK_LINE)
     # The CRLF after a chunk's data and a plain size line after it, in one
     # match at a position: measured on bench/parser.py case (d), each of
     # the ten chunks takes 0.74x the time of a find, a slice, a translate
@@ -116,7 +119,7 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
             # instructions per message (callgrind).
             if buffer.startswith(repeat, data_end):
                 next_size = repeat_size
-                next_position = data_end + len(repeat)
+                next_position = data_end + repeat_step
             elif buffer.startswith(_LAST_CHUNK_LINE, data_end):
                 next_size = 0
                 next_position = data_end + 5  # len(_LAST_CHUNK_LINE)
@@ -150,6 +153,7 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
                 next_position = match.end()
                 repeat = match[0]
                 repeat_size = next_size
+                repeat_step = next_position - data_end
             if size <= _SMALL_CHUNK:
                 pieces.append(buffer[position:data_end])
             else:
@@ -181,6 +185,28 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
         del buffer[: position + 2]
         parser._searched = 0
         return finish(parser, events, END_OF_MESSAGE)
+    if state == TRAILERS and not waiting:
+        # A trailer section whole in the buffer and within its limit, as a
+        # checksum line is, is read here as read_trailers reads it, without
+        # the call, its search for an empty section, and its search for a
+        # second line: measured on bench/parser.py case (d) (callgrind),
+        # 88.5k -> 85.2k instructions per message.
+        end = buffer.find(b"\r\n\r\n", position, position + limits.max_trailer_block + 4)
+        if end >= 0:
+            block = bytes(buffer[position:end])
+            del buffer[: end + 4]
+            parser._searched = 0
+            # A known line is one line: no CR or LF is in any.
+            item = FIELD_LINES.get(block)
+            lines = [block] if item is not None else block.split(_CRLF)
+            if end - position > limits.max_header_line:
+                check_line_lengths(lines, limits)
+            if item is None:
+                items, index = parse_fields(lines, limits)
+            else:
+                items = [item]
+                index = dict(items)
+            return finish(parser, events, new_end_of_message(items, index, lines))
     del buffer[:position]
     if waiting:
         _wait_for_chunk_line(parser, buffer, limit)

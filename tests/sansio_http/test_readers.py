@@ -616,6 +616,27 @@ def test_trailer_line_at_and_over_the_header_line_limit(
         assert three_ways_error(request_parser(limits), data).status_code == 431
 
 
+@pytest.mark.parametrize(
+    "first", [pytest.param(b"", id="one-line"), pytest.param(b"A: 1\r\n", id="two-lines")]
+)
+def test_trailer_line_seen_before_still_counts_against_the_line_limit(first: bytes) -> None:
+    """A trailer line looked up, not parsed, is held to the limit of the parser reading it."""
+    trailers = first + _field_of(31) + b"\r\n\r\n"
+    data = _request_with(b"Host: a", b"Transfer-Encoding: chunked", body=b"0\r\n" + trailers)
+    assert three_ways(request_parser(), data)[-1].headers[-1] == (b"x", b"v" * 28)
+    limits = Limits(max_header_line=30)
+    assert three_ways_error(request_parser(limits), data).status_code == 431
+
+
+def test_trailers_after_chunks_in_one_buffer_with_a_request_behind() -> None:
+    """Trailers read with the chunks before them leave the next message in the buffer."""
+    body = b"3\r\nabc\r\n0\r\nX-Sum: 1\r\nX-Sig: 2\r\n\r\n"
+    data = _request_with(HOST[:-2], b"Transfer-Encoding: chunked", body=body)
+    events = three_ways(request_parser(), data + b"GET / HTTP/1.1\r\n" + HOST + b"\r\n")
+    assert events[1:3] == [Data(b"abc"), EndOfMessage([(b"x-sum", b"1"), (b"x-sig", b"2")])]
+    assert events[3:] == [get(), EndOfMessage()]
+
+
 def test_header_count_over_the_limit_is_431_when_every_line_was_seen_before() -> None:
     # Lines seen before are looked up, not parsed: the count still holds.
     data = _request_with(HOST[:-2], b"A: 1", b"B: 2")
