@@ -85,7 +85,7 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         _check_head_sizes(parser, lines, end)
     # Measured on bench/server_inprocess.py: a request line seen before
     # takes 0.25 us less than the pattern and the checks.
-    request_line = REQUEST_LINES.get(lines[0]) or _parse_request_line(lines[0])
+    request_line = REQUEST_LINES.get(lines[0]) or _parse_request_line(lines)
     method, target, version = request_line
     del lines[0]
     # parse_fields' common case, inlined: every line seen before, and not
@@ -201,7 +201,7 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     lines = cut_lines(buffer, end)
     if end > parser._fast_limit:
         _check_head_sizes(parser, lines, end)
-    status_line = STATUS_LINES.get(lines[0]) or _parse_status_line(lines[0])
+    status_line = STATUS_LINES.get(lines[0]) or _parse_status_line(lines)
     version, status, reason = status_line
     del lines[0]
     # As in read_request_head: lines all seen before skip parse_fields
@@ -384,17 +384,18 @@ def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) 
     parser._wait_limit = line_end + limits.max_header_block + 4
 
 
-def _parse_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """Method, target and version of a request line, checked; remembered if accepted.
+def _parse_request_line(lines: list[bytes]) -> tuple[bytes, bytes, bytes]:
+    """Method, target and version of a head's request line, checked; remembered if accepted.
 
     request-line = method SP request-target SP HTTP-version   (RFC 9112 §3)
     """
+    line = lines[0]
     match = REQUEST_LINE_RE.fullmatch(line)
     if match is None:
         raise _bad_request_line(line)
     method, origin_target, other_target, major, minor = match.groups()
     if major != b"1":
-        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+        raise _unsupported_version(major, lines)
     # RFC 9110 §2.5: a higher 1.x minor version is handled as 1.1.
     version = _VERSIONS.get(minor, b"1.1")
     if origin_target is not None:
@@ -408,11 +409,12 @@ def _parse_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
     return parsed
 
 
-def _parse_status_line(line: bytes) -> tuple[bytes, int, bytes]:
-    """Version, status code and reason of a status line, checked; remembered if accepted.
+def _parse_status_line(lines: list[bytes]) -> tuple[bytes, int, bytes]:
+    """Version, status code and reason of a head's status line, checked; remembered if accepted.
 
     status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 §4)
     """
+    line = lines[0]
     match = STATUS_LINE_RE.fullmatch(line)
     if match is None:
         if line.translate(None, FIELD_OCTETS):
@@ -420,13 +422,27 @@ def _parse_status_line(line: bytes) -> tuple[bytes, int, bytes]:
         raise RemoteProtocolError(f"malformed status line {quote(line)}")
     major, minor, code, reason = match.groups()
     if major != b"1":
-        raise RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
+        raise _unsupported_version(major, lines)
     status = int(code)
     if status < 100:
         raise RemoteProtocolError(f"invalid status code {status}")
     parsed = (_VERSIONS.get(minor, b"1.1"), status, reason or b"")
     STATUS_LINES.remember(line, parsed, len(line))
     return parsed
+
+
+def _unsupported_version(major: bytes, lines: list[bytes]) -> RemoteProtocolError:
+    """505, unless the head holds a LF LF: then the 400 a head fed in pieces gets.
+
+    A reader waiting for the rest of a head refuses a LF LF as soon as it
+    sees one (``_wait_for_head``); a head that came whole is split on CRLF
+    and each line refuses its bare LF after the start line is read. The
+    one status of a start line that is not 400 (or a size's) must not
+    depend on how the head arrived.
+    """
+    if b"\n\n" in b"\r\n".join(lines):
+        return RemoteProtocolError(_BARE_LF)
+    return RemoteProtocolError(f"HTTP version {major.decode()}.x is not supported", 505)
 
 
 def _check_other_target(method: bytes, target: bytes) -> bytes:

@@ -28,7 +28,7 @@ from sansio_http import (
 )
 from sansio_http._writers import serialize_complete
 
-from .helpers import request_parser, response_parser, three_ways, three_ways_error
+from .helpers import MakeParser, request_parser, response_parser, three_ways, three_ways_error
 
 
 def test_an_http_1_0_response_is_never_framed_as_chunked() -> None:
@@ -178,3 +178,28 @@ def test_whitespace_before_the_first_response_field_is_still_refused() -> None:
     line folds nothing; it is refused."""
     data = b"HTTP/1.1 200 OK\r\n X: y\r\nContent-Length: 0\r\n\r\n"
     assert three_ways_error(response_parser(), data).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("start_line", "make_parser"),
+    [
+        (b"POST / HTTP/2.1", request_parser()),
+        (b"HTTP/2.1 200 OK", response_parser()),
+    ],
+    ids=["request", "response"],
+)
+def test_a_lf_lf_in_a_head_of_an_unsupported_version_is_400_however_it_arrives(
+    start_line: bytes, make_parser: MakeParser
+) -> None:
+    """A reader waiting for a head refuses a LF LF at once (400); a head that came
+    whole reads its start line first, whose version is a 505. Both must say 400
+    (found by request_parser and response_parser)."""
+    head = start_line + b"\r\nHost: a\r\nX: a\n\n\r\n\r\n"
+    assert three_ways_error(make_parser, head).status_code == 400
+    # The LF LF and the end of the head in one last piece: read as whole.
+    cut = head.index(b"X:")
+    reader = make_parser()
+    assert parse_into(reader, bytearray(head[:cut])) == []
+    with pytest.raises(RemoteProtocolError) as refused:
+        parse_into(reader, bytearray(head))
+    assert refused.value.status_code == 400
