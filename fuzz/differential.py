@@ -505,6 +505,7 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("te-request-final", r"does not end in chunked", None),
     ("te-response-chunked-not-final", r"invalid Transfer-Encoding", None),
     ("te-response-unknown", r"unknown transfer coding", None),
+    ("te-response-empty", r"^response \| httptools .*Empty Transfer-Encoding", None),
     ("connect-content (fixed)", r"a CONNECT request has no content", None),
     ("status-range", r"invalid status code", None),
     ("101-not-asked", r"Switching Protocols without an Upgrade request", None),
