@@ -447,23 +447,21 @@ class Connection:
                 and head.status_code != 304
             ):
                 writer._framing = LENGTH
-                if not self._keep_alive:
-                    # The request said close: the general path's field, then
-                    # both sides end (_settle).
-                    self.our_state = DONE
-                    self._settle()
-                    return b"%sContent-Length: %d\r\n%s\r\n%s" % (
-                        facts[0],
-                        len(body),
-                        _CLOSE_FIELD,
-                        body,
-                    )
-                if self.their_state is DONE:  # _settle, for a request read whole
-                    self.our_state = self.their_state = IDLE
+                keep_alive = self._keep_alive
+                if keep_alive and self.their_state is DONE:
+                    self.our_state = self.their_state = IDLE  # _settle, for a request read whole
                 else:
                     self.our_state = DONE
                     self._settle()
-                return b"%sContent-Length: %d\r\n\r\n%s" % (facts[0], len(body), body)
+                if keep_alive:
+                    return b"%sContent-Length: %d\r\n\r\n%s" % (facts[0], len(body), body)
+                # The request said close: the general path's field.
+                return b"%sContent-Length: %d\r\n%s\r\n%s" % (
+                    facts[0],
+                    len(body),
+                    _CLOSE_FIELD,
+                    body,
+                )
         role = self.our_role
         if isinstance(head, Response):
             if role is not SERVER or self.our_state is not SEND_RESPONSE:
