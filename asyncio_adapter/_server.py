@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import socket
 from collections.abc import AsyncIterable, Callable
 from http import HTTPStatus
@@ -154,6 +155,7 @@ class Server:
         self.date = _http_date()
         self._clock = clock
         self._sweeper: Sweeper[HTTPConnection] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
         self._tick_handle: asyncio.TimerHandle | None = None
         self._all_closed: asyncio.Event | None = None
@@ -203,13 +205,16 @@ class Server:
         ``config`` picks an inherited ``fd``, a Unix socket or host:port;
         ``ssl_certfile`` turns TLS on (``_sockets``).
         """
-        loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
         if self._clock is None:
             self._clock = loop.time
         self._sweeper = Sweeper(self._clock, self.connections)
         context = ssl_context(self.config)  # before binding: a bad certificate leaks nothing
         self._server = await loop.create_server(
-            lambda: HTTPConnection(self),
+            # A partial, not a lambda: no Python frame per connection. The
+            # loop is handed over, not looked up: on Python 3.11 every
+            # asyncio.get_running_loop() is a getpid() system call.
+            functools.partial(HTTPConnection, self, loop, self._clock),
             sock=sock if sock is not None else bind_socket(self.config),
             backlog=self.config.backlog,
             ssl=context,
@@ -292,7 +297,11 @@ class Server:
         pending = self._cycles_to_check
         pending.append(cycle)
         if len(pending) == 1:
-            asyncio.get_running_loop().call_soon(self._check_cycles)
+            # The loop kept by start(), not get_running_loop(): on Python
+            # 3.11 that is a getpid() system call each time.
+            loop = self._loop
+            assert loop is not None, "the server is not started"
+            loop.call_soon(self._check_cycles)
 
     def _check_cycles(self) -> None:
         pending = self._cycles_to_check
@@ -434,15 +443,18 @@ class HTTPConnection(asyncio.Protocol):
         "transport",
     )
 
-    def __init__(self, server: Server) -> None:
+    def __init__(
+        self, server: Server, loop: asyncio.AbstractEventLoop, clock: Callable[[], float]
+    ) -> None:
         self.server = server
         self.deadline = NEVER
-        # The server's clock, read once: every request reads it for its deadlines.
-        self._clock = server.clock
+        # The server's loop and clock, given by the server's protocol
+        # factory: every request reads the clock for its deadlines.
+        self._clock = clock
         self.conn = Connection(SERVER, limits=server.limits)
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop
         self._task: asyncio.Task[None] | None = None
         self._phase = _HEAD
         self._got_bytes = False  # bytes of the current request have arrived

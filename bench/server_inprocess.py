@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -161,7 +162,10 @@ async def ours(drive: Driver) -> float:
     server = Server(router, Config(port=0, access_log=False))
     await server.start()
     try:
-        return await drive(lambda: HTTPConnection(server))
+        # What Server.start gives the loop as its protocol factory.
+        return await drive(
+            functools.partial(HTTPConnection, server, asyncio.get_running_loop(), server.clock)
+        )
     finally:
         server.abort()
 
@@ -178,7 +182,10 @@ async def ours_asgi(drive: Driver) -> float:
     server = Server(routes, Config(port=0, access_log=False, limit_request_body=0))
     await server.start()
     try:
-        return await drive(lambda: HTTPConnection(server))
+        # What Server.start gives the loop as its protocol factory.
+        return await drive(
+            functools.partial(HTTPConnection, server, asyncio.get_running_loop(), server.clock)
+        )
     finally:
         server.abort()
         await routes.shutdown()
