@@ -21,7 +21,7 @@ from sansio_http._headers import CHECKED_FIELDS
 from sansio_http._memo import Memo
 from sansio_http._readers._fields import FIELD_LINES
 from sansio_http._readers._framing import CONTENT_LENGTHS
-from sansio_http._readers._head import REQUEST_LINES, STATUS_LINES
+from sansio_http._readers._head import HOSTS, REQUEST_LINES, STATUS_LINES
 
 
 def test_memo_returns_what_was_remembered() -> None:
@@ -94,6 +94,19 @@ def test_a_refused_line_is_refused_every_time(head: bytes, line: bytes) -> None:
             _parse_request(head)
     assert FIELD_LINES.get(line) is None
     assert REQUEST_LINES.get(line) is None
+
+
+def test_a_host_is_checked_once_per_process_and_a_refused_one_every_time() -> None:
+    good = b"GET / HTTP/1.1\r\nHost: memo-host.example:8080\r\n\r\n"
+    # Two parsers, as two connections: the second takes the Host from the memo.
+    assert _parse_request(good)
+    assert HOSTS.get(b"memo-host.example:8080") is True
+    assert _parse_request(good)
+    bad = b"GET / HTTP/1.1\r\nHost: memo-host.example:80x\r\n\r\n"
+    for _ in range(2):
+        with pytest.raises(RemoteProtocolError, match="invalid Host"):
+            _parse_request(bad)
+    assert HOSTS.get(b"memo-host.example:80x") is None
 
 
 def test_a_refused_section_is_refused_again_once_its_good_lines_are_known() -> None:
