@@ -460,3 +460,41 @@ async def test_a_body_that_stops_arriving_is_a_408_or_a_cut():
             assert (await raw.read_head()).status == 200
             assert await asyncio.wait_for(raw.reader.read(), STEP) == b"2\r\ngo\r\n"
         assert (await get(server)).status == 200
+
+
+async def test_each_request_gets_a_complete_scope_of_its_own():
+    """Every key the ASGI spec lists for http, with this request's values,
+    however the request before it looked and whatever its app did to its scope."""
+    seen = []
+
+    async def record(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        seen.append({**scope, "state": dict(scope["state"])})
+        scope["added_by_the_app"] = True
+        scope["state"]["touched"] = True
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async with serving(record) as (server, _), raw_client(server) as raw:
+        address = server.address
+        await raw.send(b"POST /first/%41?x=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+        assert (await raw.read_response()).status == 200
+        await raw.send(b"GET /second HTTP/1.0\r\nX-Only-Here: 2\r\n\r\n")
+        assert (await raw.read_response()).status == 200
+    first, second = seen
+    keys = {"type", "asgi", "http_version", "method", "scheme", "path", "raw_path"}
+    keys |= {"query_string", "root_path", "headers", "client", "server", "state"}
+    assert set(first) == set(second) == keys
+    assert first["asgi"]["version"] == "3.0"
+    assert (first["http_version"], first["method"], first["path"]) == ("1.1", "POST", "/first/A")
+    assert (first["raw_path"], first["query_string"]) == (b"/first/%41", b"x=1")
+    assert first["headers"] == [(b"host", b"t"), (b"content-length", b"0")]
+    assert (second["http_version"], second["method"], second["path"]) == ("1.0", "GET", "/second")
+    assert (second["raw_path"], second["query_string"]) == (b"/second", b"")
+    assert second["headers"] == [(b"x-only-here", b"2")]
+    for scope in (first, second):
+        assert (scope["scheme"], scope["root_path"]) == ("http", "")
+        assert scope["client"][0] == "127.0.0.1"
+        assert scope["server"] == address
+    assert second["state"] == {}
