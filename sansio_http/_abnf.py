@@ -109,11 +109,14 @@ CHUNK_LINE_RE: Final = re.compile(rb"([0-9A-Fa-f]++)(" + _CHUNK_EXT + rb")")
 # Content-Length = 1*DIGIT                                  (RFC 9110 §8.6)
 CONTENT_LENGTH_RE: Final = re.compile(rb"[0-9]++")
 
-#: The longest Content-Length or chunk size we read, in digits: big enough
-#: for any real body (10^18 bytes), small enough that no peer makes us
-#: convert a megabyte of digits into an integer.
+#: The longest Content-Length or chunk size we read, in significant
+#: digits: big enough for any real body (10^18 bytes; 15 hex digits are
+#: 2^60), small enough that no peer makes us convert a megabyte of digits
+#: into an integer, and below 2^63, so that every position in a buffer
+#: stays a C ``Py_ssize_t`` (16 hex digits overflowed ``bytearray``'s
+#: methods: fuzz/README.md, crashes).
 MAX_LENGTH_DIGITS: Final = 18
-MAX_CHUNK_SIZE_DIGITS: Final = 16
+MAX_CHUNK_SIZE_DIGITS: Final = 15
 
 # The CRLF that ends a chunk's data, then the next chunk-size line as
 # nearly every sender writes it: 1*HEXDIG, no chunk-ext, CRLF. Entry

@@ -203,3 +203,29 @@ def test_a_lf_lf_in_a_head_of_an_unsupported_version_is_400_however_it_arrives(
     with pytest.raises(RemoteProtocolError) as refused:
         parse_into(reader, bytearray(head))
     assert refused.value.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "size_line",
+    [b"EEEEEEEEEEEEEEEE", b"0EEEEEEEEEEEEEEEE", b"8000000000000000;ext=1"],
+    ids=["plain", "leading-zero", "extension"],
+)
+@pytest.mark.parametrize(
+    ("start", "make_parser"),
+    [
+        (b"POST / HTTP/1.1\r\nHost: a\r\n", request_parser()),
+        (b"HTTP/1.1 200 OK\r\n", response_parser()),
+    ],
+    ids=["request", "response"],
+)
+def test_a_chunk_size_of_16_significant_hex_digits_is_413(
+    size_line: bytes, start: bytes, make_parser: MakeParser
+) -> None:
+    """Sixteen hex digits can say 2^63 or more, which no buffer position
+    holds: bytearray's methods raised OverflowError (found by response_parser)."""
+    head = start + b"Transfer-Encoding: chunked\r\n\r\n"
+    assert three_ways_error(make_parser, head + size_line + b"\r\n").status_code == 413
+    # The largest size read still: 15 digits, waiting for its data.
+    reader = make_parser()
+    events = parse_into(reader, bytearray(head + b"0FFFFFFFFFFFFFFF\r\nabc"))
+    assert [type(event) for event in events] == [Request if b"POST" in start else Response, Data]
