@@ -461,6 +461,13 @@ _OBS_FOLD = re.compile(rb"\r\n[ \t]")
 _CODING_WITH_OWS = re.compile(rb"(?i)\r\ntransfer-encoding:[^\r]*[ \t]\r\n")
 
 
+def _framing_field_in_trailers(name: str, data: bytes) -> bool:
+    """Whether a framing field comes after the head: in a trailer section."""
+    end = data.find(b"\r\n\r\n")
+    rest = data[end:].lower() if end >= 0 else b""
+    return b"\r\ntransfer-encoding" in rest or b"\r\ncontent-length" in rest
+
+
 def _framing_without_body(name: str, data: bytes) -> bool:
     """Whether a framing field sits in a head that has no body: a response to
     HEAD or CONNECT, a 204 or 304, or a 1xx before the final response."""
@@ -506,6 +513,11 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("te-response-chunked-not-final", r"invalid Transfer-Encoding", None),
     ("te-response-unknown", r"unknown transfer coding", None),
     ("te-response-empty", r"^response \| httptools .*Empty Transfer-Encoding", None),
+    (
+        "trailer-framing-fields",
+        r"\| httptools \| we accept.*(Transfer-Encoding|Content-Length)",
+        _framing_field_in_trailers,
+    ),
     ("connect-content (fixed)", r"a CONNECT request has no content", None),
     ("status-range", r"invalid status code", None),
     ("101-not-asked", r"Switching Protocols without an Upgrade request", None),
