@@ -908,7 +908,9 @@ class HTTPConnection(asyncio.Protocol):
         buffered = conn.buffered_bytes
         events = conn.next_events() if buffered else []
         if not events:
-            if self._inbox or buffered:
+            # Read again: next_events drops the blank lines a client may
+            # send after a body (RFC 9112 §2.2), which begin no request.
+            if self._inbox or (buffered and conn.buffered_bytes):
                 # Bytes of the next request came while this one ran, or
                 # with it: it is not idle, and a graceful shutdown and
                 # the head timeout (408) must answer it.

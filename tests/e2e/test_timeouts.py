@@ -164,3 +164,17 @@ async def test_a_partial_head_pipelined_behind_a_request_gets_408_not_an_idle_cl
         response = await raw.read_response()
         assert response.status == 408
         assert await raw.at_eof()
+
+
+async def test_a_blank_line_after_a_body_leaves_the_connection_idle(clocked):
+    """RFC 9112 §2.2: some clients send a CRLF after a body. It begins no
+    request: the connection is idle, closed silently after the keep-alive
+    time, not given a 408 after the head timeout."""
+    server, clock = clocked
+    async with raw_client(server) as raw:
+        await raw.send(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi\r\n")
+        assert (await raw.read_response()).body == b"hi"
+        await asyncio.sleep(0.01)
+        clock.now += 5.1  # past the keep-alive idle time, not the head timeout
+        server.sweeper.sweep()
+        assert await raw.at_eof()  # no bytes: no 408
