@@ -149,21 +149,23 @@ class Server:
             TrustedProxies(config.forwarded_allow_ips) if config.proxy_headers else None
         )
         #: What every ASGI request's scope starts from, in the order the
-        #: ASGI spec lists the keys; ``_run_asgi`` sets the request's own.
+        #: ASGI spec lists the keys: the values every request shares
+        #: (``server`` once bound), and ``None`` where ``_run_asgi`` sets
+        #: the request's own.
         self.asgi_scope: dict[str, object] = {
             "type": "http",
             "asgi": ASGI_VERSION,
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": self.scheme,
-            "path": "/",
-            "raw_path": b"/",
-            "query_string": b"",
+            "http_version": None,
+            "method": None,
+            "scheme": None,
+            "path": None,
+            "raw_path": None,
+            "query_string": None,
             "root_path": "",
-            "headers": [],
+            "headers": None,
             "client": None,
             "server": None,
-            "state": {},
+            "state": None,
         }
         self.closing = False
         #: Called once, when the server stops accepting (a supervisor's worker
