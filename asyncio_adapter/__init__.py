@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._app import App
+from ._asgi import ClientDisconnected
 from ._config import Config
 from ._errors import HTTPError, RequestBodyTooLarge
 from ._request import Request, RequestHeaders, UploadedFile
@@ -11,6 +12,7 @@ from ._server import Server
 
 __all__ = [
     "App",
+    "ClientDisconnected",
     "Config",
     "HTTPError",
     "Request",

@@ -19,10 +19,17 @@ the same code.
 - ``receive`` streams the body (a client waiting for ``100 Continue``
   gets it when the application first reads), then waits for the end of
   the response, and says ``http.disconnect`` once the response is over or
-  the peer has gone.
+  the peer has gone. A body that cannot be read on (the peer closed in
+  the middle, sent a malformed chunk, or was too slow) is a disconnect
+  too: ASGI has no other way to say it, and an exception raised into the
+  application would become its own 500. The server answers the failure
+  itself once the application is done (408, 400 or 413, as for a
+  handler).
 - ``send`` writes each message as it comes and waits while the peer is
   slow to read (back-pressure). A body given whole in its first message
-  goes out with a Content-Length.
+  goes out with a Content-Length. Once nothing can reach the client, a
+  send of a streamed body raises ``ClientDisconnected``, an ``OSError``,
+  as spec 2.4 asks.
 - An exception before any byte was written is a 500; after that, the
   server cuts the connection (no status can follow a head).
 - The lifespan protocol runs around the server (``startup``/``shutdown``
@@ -60,6 +67,15 @@ class LifespanFailure(Exception):
 
 class InvalidResponse(Exception):
     """The application's response cannot be sent as it is (a bad status or header)."""
+
+
+class ClientDisconnected(OSError):
+    """What ``send`` raises once nothing sent can reach the client (ASGI spec 2.4).
+
+    An application streaming a response learns this way that it may stop:
+    Starlette turns it into ``ClientDisconnect``. Without it a loop of
+    sends would run on, and one that never waits would hold the loop.
+    """
 
 
 def is_asgi_application(value: object) -> bool:
@@ -179,7 +195,7 @@ class CycleConnection(Protocol):
 
     async def drain(self) -> None: ...
 
-    async def read_body_chunk(self) -> bytes: ...
+    async def read_app_body_chunk(self) -> bytes | None: ...
 
     def asgi_head(self, status: int, headers: list[Any]) -> ResponseEvent: ...
 
@@ -196,6 +212,7 @@ class ASGICycle:
     """
 
     __slots__ = (
+        "_body_failed",
         "_disconnect",
         "_head_only",
         "_headers",
@@ -227,6 +244,9 @@ class ASGICycle:
         # ``None`` once the whole body was given.
         self._prefix: bytes | None = prefix
         self._disconnect: asyncio.Event | None = None
+        # The body could not be read on: the server answers the request,
+        # and nothing the application sends goes out (see the module).
+        self._body_failed = False
         self.status = 0
         self.written = False
         self.complete = False
@@ -235,12 +255,15 @@ class ASGICycle:
 
     async def receive(self) -> Message:
         connection = self.connection
-        if self.complete or connection.lost:
+        if self.complete or self._body_failed or connection.lost:
             return {"type": "http.disconnect"}
         chunk = self._prefix
         if chunk is not None:
             if not chunk:
-                chunk = await connection.read_body_chunk()
+                chunk = await connection.read_app_body_chunk()
+                if chunk is None:  # the body cannot be read on: see the module's docstring
+                    self._body_failed = True
+                    return {"type": "http.disconnect"}
             more = not connection.body_done
             self._prefix = b"" if more else None
             return {"type": "http.request", "body": chunk, "more_body": more}
@@ -267,6 +290,14 @@ class ASGICycle:
                 body = bytes(body)
             more = message.get("more_body", False)
             conn = connection.conn
+            # A send after the client left raises (spec 2.4): how a streaming
+            # application learns to stop. ``lost`` is a property, looked at
+            # only when streaming: a whole body in one message goes on to
+            # nothing. Measured with callgrind on bench/server_inprocess.py
+            # "ours (ASGI)", the property read on every send cost 1.6k
+            # instructions per keep-alive request (of 77k).
+            if self._body_failed or ((self.written or more) and connection.lost):
+                raise ClientDisconnected("the client is gone: nothing sent reaches it")
             if not self.written:
                 head = connection.asgi_head(self.status, self._headers)
                 if not more:
@@ -285,7 +316,7 @@ class ASGICycle:
                 connection.write(conn.send(head))
                 self.written = True
                 self.size = 0
-            if body and not self._head_only and not connection.lost:
+            if body and not self._head_only:
                 connection.write(conn.send(Data(body)))
                 self.size += len(body)
             if more:

@@ -120,6 +120,20 @@ class _HandedOver(Exception):
     """An ASGI application runs on after its response; a new task serves the connection."""
 
 
+class _PeerGone(Exception):
+    """The peer went away before its response was complete: close, log nothing more."""
+
+
+def _log_invalid_response(head: RequestEvent, error: LocalProtocolError) -> None:
+    """A handler's response that HTTP cannot carry: the handler's bug, not the server's."""
+    error_logger.error(
+        "Invalid response from handler for %s %s: %s",
+        escape_control(head.method.decode("latin-1")),
+        escape_control(head.target.decode("latin-1")),
+        error,
+    )
+
+
 def _http_date() -> bytes:
     return email.utils.formatdate(usegmt=True).encode("ascii")
 
@@ -303,7 +317,11 @@ class Server:
     def _new_asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
         fields = list(headers)
         fields.append((b"date", self.date))
-        if close and not any(bytes(name).lower() == b"connection" for name, _ in fields):
+        if close:
+            # The server closes after this response: whatever Connection
+            # field the application gave (a keep-alive one, say) would
+            # tell the client otherwise (RFC 9112 §9.6).
+            fields = [field for field in fields if bytes(field[0]).lower() != b"connection"]
             fields.append((b"connection", b"close"))
         return ResponseEvent(status_code=status, headers=fields)
 
@@ -450,6 +468,7 @@ class HTTPConnection(asyncio.Protocol):
         "_out",
         "_over_limit",
         "_phase",
+        "_read_failure",
         "_reading_paused",
         "_response_started",
         "_started",
@@ -499,6 +518,9 @@ class HTTPConnection(asyncio.Protocol):
         self._started = 0.0  # when the current request's head was read (the access log)
         self._cycle: ASGICycle | None = None  # the ASGI request in progress
         self._asgi_request: tuple[RequestEvent, str, tuple[str, int] | None] | None = None
+        # Why an ASGI application's body could not be read on: the server
+        # answers it once the application is done (see read_app_body_chunk).
+        self._read_failure: _ReadTimeout | RemoteProtocolError | None = None
 
     # -- protocol callbacks: only hand bytes and state changes to the task --
 
@@ -780,6 +802,8 @@ class HTTPConnection(asyncio.Protocol):
             except _HandedOver:
                 handed_over = True
                 return
+            except _PeerGone:
+                pass
             except _ReadTimeout:
                 self._on_timeout()
             except RemoteProtocolError as error:
@@ -824,7 +848,12 @@ class HTTPConnection(asyncio.Protocol):
             return
         self._flush()
         if transport.can_write_eof():
-            transport.write_eof()
+            try:
+                transport.write_eof()
+            except OSError:
+                # The peer reset the connection already (ENOTCONN): there
+                # is nobody left to linger for.
+                return
         self._phase = _LINGER
         self._timed_out = False
         self.deadline = self.server.clock() + LINGER_TIMEOUT
@@ -1112,14 +1141,14 @@ class HTTPConnection(asyncio.Protocol):
         self._asgi_request = (head, method, client)
         try:
             await match.app(scope, cycle.receive, cycle.send)
-        except (_ReadTimeout, RemoteProtocolError):
-            if not cycle.written:
-                raise  # nothing was sent: 408 or the core's status, as for a handler
-            error_logger.exception("ASGI application failed while reading the body")
-            self._cut()
         except Exception as error:
             if cycle.complete:
                 log_after_response(error)
+            elif self._lost or self._read_failure is not None:
+                # The application was told of the disconnect (Starlette
+                # raises ClientDisconnect, a send raises ClientDisconnected):
+                # the expected way to stop, not a failure of its own.
+                error_logger.debug("ASGI application stopped: its client is gone", exc_info=True)
             else:
                 error_logger.exception("Exception in ASGI application for %s", escape_control(path))
                 if not cycle.written:
@@ -1140,7 +1169,17 @@ class HTTPConnection(asyncio.Protocol):
                 self._asgi_request = None
         if cycle.handed_over:
             raise _HandedOver
+        failure = self._read_failure
+        if failure is not None:
+            self._read_failure = None
+            if not cycle.complete:
+                # Answered as for a handler: 408 or the core's status if
+                # nothing was sent, else the connection is cut (serve). After
+                # a whole response, the unread body only closes the connection.
+                raise failure
         if not cycle.complete:
+            if self._lost:
+                raise _PeerGone
             if not cycle.written:
                 error_logger.error("ASGI application returned without sending a response")
                 return self._send_plain(head, 500, "Internal Server Error")
@@ -1171,8 +1210,17 @@ class HTTPConnection(asyncio.Protocol):
         self._response_started = True
 
     async def drain(self) -> None:
-        """Write what is queued, and wait while the peer is slow to read."""
+        """Write what is queued, and wait while the peer is slow to read.
+
+        A transport already closing (a write met the peer's reset) counts
+        as lost at once: ``connection_lost`` comes only when the loop runs
+        its callbacks, which an application streaming without ever
+        waiting on anything else would not let it do.
+        """
         await self._drain()
+        transport = self.transport
+        if transport is not None and transport.is_closing():
+            self._lost = True
 
     def asgi_head(self, status: int, headers: list[Any]) -> ResponseEvent:
         """The response head of an ASGI application, as ``_head_for`` settles ``close``."""
@@ -1258,6 +1306,21 @@ class HTTPConnection(asyncio.Protocol):
             if chunks or self._body_done:
                 return b"".join(chunks)
 
+    async def read_app_body_chunk(self) -> bytes | None:
+        """``read_body_chunk`` for an ASGI application; ``None`` once the body cannot be read on.
+
+        The peer closed in the middle of the body, sent a malformed one, or
+        was too slow: the application hears ``http.disconnect`` (ASGI has
+        no other way to say it; an exception raised into it would become
+        its own 500), its sends raise, and ``_run_asgi`` raises the failure
+        again once the application is done.
+        """
+        try:
+            return await self.read_body_chunk()
+        except (_ReadTimeout, RemoteProtocolError) as error:
+            self._read_failure = error
+            return None
+
     def _send_plain(
         self, head: RequestEvent, status: int, text: str, *, close: bool = False
     ) -> tuple[int, int]:
@@ -1280,15 +1343,20 @@ class HTTPConnection(asyncio.Protocol):
 
     async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:
         conn = self.conn
-        event = self._head_for(response)
         body = response.body
         # A response counts as started only once the core accepted it: a
-        # head it refuses (a Content-Length that lies, a body on a 204)
-        # changes nothing there, so the client can still get a 500.
-        if isinstance(body, bytes):
-            self._out.append(conn.send_complete(event, body))
-            self._response_started = True
-            return response.code, len(body) if head.method != b"HEAD" else 0
+        # head it refuses (a CR or LF in a header, a Content-Length that
+        # lies, a body on a 204) changes nothing there, so the client can
+        # still get a 500.
+        try:
+            event = self._head_for(response)
+            if isinstance(body, bytes):
+                self._out.append(conn.send_complete(event, body))
+                self._response_started = True
+                return response.code, len(body) if head.method != b"HEAD" else 0
+        except LocalProtocolError as error:
+            _log_invalid_response(head, error)
+            return self._send_plain(head, 500, "Internal Server Error")
         return response.code, await self._stream_response(head, event, body)
 
     async def _stream_response(
@@ -1320,5 +1388,9 @@ class HTTPConnection(asyncio.Protocol):
         if aclose is not None:
             await aclose()
         if not self._lost:
-            self._out.append(conn.send(EndOfMessage()))
+            try:
+                self._out.append(conn.send(EndOfMessage()))
+            except LocalProtocolError as error:  # shorter than its Content-Length
+                _log_invalid_response(head, error)
+                self._cut()
         return size

@@ -151,3 +151,18 @@ async def bare(scope, receive, send):
     await send({"type": "http.response.body", "body": body})
     disconnect = await receive()
     DONE.append(disconnect["type"])
+
+
+async def forever(request: Request):
+    """A stream that only ends when the client goes: Starlette must stop it then."""
+
+    async def produce():
+        for index in range(10_000):  # bounded: about 100 s of chunks
+            DONE.append(f"chunk {index}")
+            yield b"x" * 1024
+            await asyncio.sleep(0.01)
+
+    return StreamingResponse(produce(), media_type="application/octet-stream")
+
+
+starlette_app.add_route("/forever", forever)

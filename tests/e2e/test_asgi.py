@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
+import socket
+import struct
 import time
 
 import httpx
@@ -460,6 +463,121 @@ async def test_a_body_that_stops_arriving_is_a_408_or_a_cut():
             assert (await raw.read_head()).status == 200
             assert await asyncio.wait_for(raw.reader.read(), STEP) == b"2\r\ngo\r\n"
         assert (await get(server)).status == 200
+
+
+async def test_a_client_gone_mid_body_is_a_disconnect_and_sends_then_raise(caplog):
+    """ASGI has one way to say the body will not come: ``http.disconnect``.
+    A streaming send after it raises an OSError (spec 2.4), and a client that left is
+    no error of the server's or the application's."""
+    seen = []
+
+    async def reader(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        while True:
+            message = await receive()
+            seen.append((message["type"], len(message.get("body", b""))))
+            if message["type"] == "http.disconnect" or not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        try:
+            await send({"type": "http.response.body", "body": b"re", "more_body": True})
+        except OSError as error:
+            seen.append(type(error).__name__)
+            raise
+        await send({"type": "http.response.body", "body": b"ad"})
+
+    caplog.set_level(logging.DEBUG, logger="asyncio_adapter")
+    async with serving(reader) as (server, _):
+        async with raw_client(server) as raw:
+            await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
+            await until(lambda: seen)
+        await until(lambda: len(seen) == 3)
+        assert seen == [("http.request", 10), ("http.disconnect", 0), "ClientDisconnected"]
+        assert (await get(server)).body == b"read"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
+
+
+async def test_a_starlette_body_that_cannot_be_read_is_answered_by_the_server():
+    """Starlette turns any exception into its own 500: the bridge tells it of a
+    disconnect instead, and answers 408 for a slow body, 400 for a malformed one."""
+    async with serving(starlette_app, timeout_body=0.2) as (server, _):
+        requests = {
+            408: b"POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc",
+            400: b"POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        }
+        for status, request in requests.items():
+            async with raw_client(server) as raw:
+                await raw.send(request)
+                response = await raw.read_response()
+                assert (response.status, response.header("connection")) == (status, "close")
+                assert await raw.at_eof()
+        assert (await get(server)).status == 200
+
+
+async def test_a_starlette_stream_stops_when_its_client_goes():
+    async with serving(starlette_app) as (server, _):
+        async with raw_client(server) as raw:
+            await raw.send(b"GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await raw.read_head()).status == 200
+            await until(lambda: len(DONE) >= 3)
+        # Produced chunks stop growing once the send after the close raised.
+        counts = [len(DONE)]
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            counts.append(len(DONE))
+            if counts[-1] == counts[-2] == counts[-3]:
+                break
+        assert counts[-1] == counts[-2] == counts[-3], counts
+        assert (await get(server)).status == 200
+
+
+async def test_sends_to_a_client_gone_raise_even_in_a_loop_that_never_waits():
+    """An application that streams without waiting on anything lets the loop run
+    only when back-pressure makes it: the send itself must notice the reset."""
+    outcome = []
+
+    async def flood(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        try:
+            for _ in range(200_000):
+                await send({"type": "http.response.body", "body": b"x" * 1024, "more_body": True})
+        except OSError as error:
+            outcome.append(type(error).__name__)
+            raise
+        outcome.append("never stopped")
+
+    async with serving(flood) as (server, _):
+        async with raw_client(server) as raw:
+            raw.writer.get_extra_info("socket").setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await raw.read_head()).status == 200
+        await until(lambda: outcome)
+        assert outcome == ["ClientDisconnected"]
+
+
+async def test_a_connection_field_of_the_application_gives_way_to_the_servers_close():
+    """The body was not read, so the server closes: the response must say so."""
+
+    async def hasty(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        headers = [(b"Connection", b"keep-alive")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"early"})
+
+    async with serving(hasty) as (server, _), raw_client(server) as raw:
+        await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
+        response = await raw.read_response()
+        assert [value for name, value in response.headers if name.lower() == "connection"] == [
+            "close"
+        ]
+        assert await raw.at_eof()
 
 
 async def test_each_request_gets_a_complete_scope_of_its_own():

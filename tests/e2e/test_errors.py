@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import struct
@@ -186,3 +187,25 @@ async def test_an_error_response_survives_a_client_that_keeps_sending(server):
         assert response.header("connection") == "close"
         await asyncio.wait_for(uploading, STEP)
         assert await raw.at_eof()
+
+
+async def test_a_peer_reset_before_the_lingering_close_ends_the_task_cleanly(server):
+    """After an answer sent before its body, the server half-closes; a peer that
+    reset the connection first makes that shutdown fail (ENOTCONN)."""
+
+    def reset():
+        raise OSError(errno.ENOTCONN, "Transport endpoint is not connected")
+
+    async with raw_client(server) as raw:
+        await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n")
+        for _ in range(100):
+            if server.connections:
+                break
+            await asyncio.sleep(0.01)
+        (connection,) = server.connections
+        connection.transport.write_eof = reset
+        await raw.send(b"\r\nabc")
+        assert (await raw.read_response()).body == b"hello"
+        task = connection._task
+        await asyncio.wait_for(task, STEP)  # raises what the task raised
+    assert (await get(server)).body == b"hello"
