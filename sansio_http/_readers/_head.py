@@ -356,8 +356,11 @@ def _wait_for_head(parser: Parser, buffer: bytearray, events: list[Event], searc
         raise RemoteProtocolError(_BARE_LF)
     if not searched:
         # The first wait of this head: whatever the last head's wait noted
-        # is reset here, not when each head is cut.
-        parser._wait_limit = parser.limits.max_request_line
+        # is reset here, not when each head is cut. Below the smallest
+        # size limit, and too short to hold more field lines than
+        # allowed (three bytes each at least), a head breaks no limit.
+        parser._wait_limit = min(parser._fast_limit, 3 * parser.limits.max_header_count + 2)
+        parser._fields_at = 0
     size = len(buffer)
     # The size checks only run when they can fail.
     if size > parser._wait_limit or parser._eof:
@@ -379,8 +382,11 @@ def _check_head_sizes(parser: Parser, lines: list[bytes], end: int) -> None:
 def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) -> None:
     """Fail early on an incomplete head that can already be refused.
 
-    Otherwise note in ``_wait_limit`` the size up to which the head, still
-    arriving, cannot break a limit: until then it is not checked again,
+    Every limit of a head (start line, field line, field count, header
+    section) is checked against the bytes buffered so far. Otherwise note
+    in ``_wait_limit`` the size up to which the head, still arriving,
+    cannot break one: until then it is not checked again. Each check
+    scans only the bytes that came since the last one (``_fields_scanned``),
     so a long head fed one byte per call costs no more per byte than a
     short one (bench/parser.py, ns per byte from 1 KiB to 64 KiB).
     """
@@ -391,18 +397,45 @@ def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) 
         raise RemoteProtocolError("the peer closed the connection in the middle of a head")
     limits = parser.limits
     size = len(buffer)
-    if size <= limits.max_request_line:
-        return
-    line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
-    if line_end < 0:
-        # One byte past the limit may be the CR of a line exactly at it.
-        if size <= limits.max_request_line + 1:
-            parser._wait_limit = limits.max_request_line + 1
-            return
-        raise RemoteProtocolError(*parser._start_line_too_long)
-    if size - line_end > limits.max_header_block + 4:
+    line_start = parser._fields_at
+    if not line_start:
+        line_end = buffer.find(_CRLF, 0, limits.max_request_line + 2)
+        if line_end < 0:
+            if size <= limits.max_request_line:
+                parser._wait_limit = limits.max_request_line
+                return
+            # One byte past the limit may be the CR of a line exactly at it.
+            if size <= limits.max_request_line + 1:
+                parser._wait_limit = limits.max_request_line + 1
+                return
+            raise RemoteProtocolError(*parser._start_line_too_long)
+        # The start line is whole: from here on, the field lines.
+        parser._fields_at = parser._fields_scanned = line_start = line_end + 2
+        parser._fields_end = line_end + limits.max_header_block + 4
+        parser._field_count = 0
+    if size > parser._fields_end:
         raise RemoteProtocolError("header section is larger than the limit", 431)
-    parser._wait_limit = line_end + limits.max_header_block + 4
+    scanned = parser._fields_scanned
+    count = parser._field_count + buffer.count(_CRLF, scanned)
+    if count > limits.max_header_count:
+        raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
+    last = buffer.rfind(_CRLF, scanned)
+    if last >= 0:
+        line_start = parser._fields_at = last + 2
+    # The last byte may be the CR of a CRLF still to come: scanned again.
+    parser._fields_scanned = size - 1
+    parser._field_count = count
+    # As for the start line, one byte past the limit may be a CR.
+    if size - line_start > limits.max_header_line + 1:
+        raise RemoteProtocolError("a header field line is longer than the limit", 431)
+    # Every field line takes at least three bytes (one, and its CRLF; an
+    # empty one ends the head), and the one being read at least one more
+    # (its LF, after a CR that came last).
+    parser._wait_limit = min(
+        parser._fields_end,
+        line_start + limits.max_header_line + 1,
+        size + 3 * (limits.max_header_count - count),
+    )
 
 
 def _parse_request_line(lines: list[bytes]) -> tuple[bytes, bytes, bytes]:

@@ -72,6 +72,10 @@ class Parser:
         "_eof",
         "_error",
         "_fast_limit",
+        "_field_count",
+        "_fields_at",
+        "_fields_end",
+        "_fields_scanned",
         "_first_chunk_line",
         "_host",
         "_next_chunk_line",
@@ -86,6 +90,12 @@ class Parser:
         "may_switch",
         "pause_after_message",
     )
+
+    # Set by ``_head._check_partial_head`` once a waiting head's start
+    # line has ended, read only after that (``_fields_at`` says so).
+    _field_count: int
+    _fields_end: int
+    _fields_scanned: int
 
     #: The reader of each state; each subclass reads its own kind of head.
     _readers: ClassVar[dict[int, Reader]]
@@ -107,9 +117,12 @@ class Parser:
         # How far the current search for a terminator got: the next call
         # searches only bytes it has not seen (linear cost, see _head).
         self._searched = 0
-        # Up to what size a head still arriving cannot break a limit
-        # (see ``_head._check_partial_head``).
-        self._wait_limit = limits.max_request_line
+        # Up to what size a head still arriving cannot break a limit, and
+        # how far its checks got: where its field lines begin, 0 until its
+        # start line has ended (see ``_head._check_partial_head``, which
+        # sets the other three).
+        self._wait_limit = min(self._fast_limit, 3 * limits.max_header_count + 2)
+        self._fields_at = 0
         # The last Host value that passed the check: every request on a
         # connection usually names the same one (see _head).
         self._host = b""

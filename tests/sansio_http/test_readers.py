@@ -929,6 +929,54 @@ def test_an_endless_head_is_refused_with_the_buffer_bounded(
     assert error.status_code == status
 
 
+def _refused_at(parser: RequestParser, data: bytes) -> tuple[int, int]:
+    """Feed ``data`` a byte per call: (status, bytes buffered) when the reader refuses."""
+    buffer = bytearray()
+    for octet in bytewise(data):
+        buffer += octet
+        try:
+            parse_into(parser, buffer)
+        except RemoteProtocolError as error:
+            return error.status_code, len(buffer)
+    pytest.fail("the reader never refused the head")
+
+
+START = b"GET / HTTP/1.1\r\nHost: a\r\n"
+
+
+@pytest.mark.parametrize(
+    ("limits", "data", "refused_by"),
+    [
+        pytest.param(
+            Limits(),
+            START + b"X: " + b"a" * 20_000,
+            len(START) + Limits().max_header_line + 2,
+            id="field-line",
+        ),
+        pytest.param(
+            Limits(max_header_line=100),
+            START + b"X: " + b"a" * 500,
+            len(START) + 102,
+            id="field-line-below-the-request-line-limit",
+        ),
+        pytest.param(
+            Limits(),
+            START + b"".join(b"X%d: a\r\n" % n for n in range(200)),
+            len(START) + sum(len(b"X%d: a\r\n" % n) for n in range(100)),
+            id="field-count",
+        ),
+    ],
+)
+def test_an_unfinished_head_is_refused_once_its_bytes_break_a_limit(
+    limits: Limits, data: bytes, refused_by: int
+) -> None:
+    """No need to wait for the blank line, nor for the header section limit:
+    the bytes buffered prove a field line too long, or too many of them."""
+    status, buffered = _refused_at(RequestParser(limits), data)
+    assert status == 431
+    assert buffered <= refused_by
+
+
 def test_endless_trailers_are_refused_with_the_buffer_bounded() -> None:
     limits = Limits()
     parser = RequestParser(limits)
