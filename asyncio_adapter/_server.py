@@ -359,6 +359,9 @@ class Server:
         ]
         headers.append((b"date", self.date))
         if close:
+            # As for an ASGI head: a keep-alive the handler set would tell
+            # the client otherwise (RFC 9112 §9.6).
+            headers = [field for field in headers if field[0].lower() != b"connection"]
             headers.append((b"connection", b"close"))
         return ResponseEvent(status_code=response.code, headers=headers)
 
@@ -1178,7 +1181,10 @@ class HTTPConnection(asyncio.Protocol):
                 # a whole response, the unread body only closes the connection.
                 raise failure
         if not cycle.complete:
-            if self._lost:
+            if self._lost or self._eof:
+                # The application was told the client is gone (receive
+                # says so once the peer closed its side, as uvicorn does):
+                # returning then is how it is meant to stop.
                 raise _PeerGone
             if not cycle.written:
                 error_logger.error("ASGI application returned without sending a response")
@@ -1335,10 +1341,9 @@ class HTTPConnection(asyncio.Protocol):
 
     def _head_for(self, response: Response) -> ResponseEvent:
         # Shutting down, or answering before the body was read: tell the
-        # client this connection ends with this response.
-        close = (self.server.closing or not self._body_done) and response.get_header(
-            "connection"
-        ) is None
+        # client this connection ends with this response, whatever
+        # Connection field the handler set (see _new_response_head).
+        close = self.server.closing or not self._body_done
         return self.server.response_head(response, close)
 
     async def _send_response(self, head: RequestEvent, response: Response) -> tuple[int, int]:

@@ -580,6 +580,34 @@ async def test_a_connection_field_of_the_application_gives_way_to_the_servers_cl
         assert await raw.at_eof()
 
 
+async def test_an_application_that_stops_when_told_of_a_disconnect_is_no_error(caplog):
+    """A client that closes (its sending side is enough, as with uvicorn) while a
+    stream waits for ``http.disconnect``: returning then is how the app stops."""
+    told = []
+
+    async def waiting(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"tick", "more_body": True})
+        for _ in range(10):
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                told.append(message["type"])
+                return
+
+    caplog.set_level(logging.DEBUG, logger="asyncio_adapter")
+    async with serving(waiting) as (server, _):
+        async with raw_client(server) as raw:
+            await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert (await raw.read_head()).status == 200
+            raw.writer.write_eof()
+            await until(lambda: told)
+        assert told == ["http.disconnect"]
+        await until(lambda: not server.connections)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 async def test_each_request_gets_a_complete_scope_of_its_own():
     """Every key the ASGI spec lists for http, with this request's values,
     however the request before it looked and whatever its app did to its scope."""

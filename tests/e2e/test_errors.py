@@ -10,6 +10,9 @@ import struct
 
 import pytest
 
+from asyncio_adapter import Response
+from router import Router
+
 from .apps import make_router
 from .helpers import STEP, get, raw_client, running
 
@@ -209,3 +212,21 @@ async def test_a_peer_reset_before_the_lingering_close_ends_the_task_cleanly(ser
         task = connection._task
         await asyncio.wait_for(task, STEP)  # raises what the task raised
     assert (await get(server)).body == b"hello"
+
+
+async def test_a_keep_alive_the_handler_set_gives_way_to_the_servers_close():
+    """The body was not read, so the server closes: the response must say so."""
+
+    async def hasty(request):
+        return Response("early", headers={"Connection": "keep-alive"})
+
+    router = Router()
+    router.add_route("/", hasty, methods=["POST"])
+    async with running(router, limit_request_body=1000) as server, raw_client(server) as raw:
+        await raw.send(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\nabc")
+        response = await raw.read_response()
+        assert response.body == b"early"
+        assert [value for name, value in response.headers if name.lower() == "connection"] == [
+            "close"
+        ]
+        assert await raw.at_eof()
