@@ -51,7 +51,16 @@ from ._framing import (
     start_request_coding,
     start_response_coding,
 )
-from ._parser import CLOSED, LENGTH, PAUSED, UNTIL_CLOSE, Parser, ResponseParser, finish
+from ._parser import (
+    CLOSED,
+    LENGTH,
+    PAUSED,
+    UNTIL_CLOSE,
+    Parser,
+    ResponseParser,
+    finish,
+    first_wait_limit,
+)
 
 _CRLF: Final = b"\r\n"
 _new: Final = object.__new__
@@ -356,10 +365,8 @@ def _wait_for_head(parser: Parser, buffer: bytearray, events: list[Event], searc
         raise RemoteProtocolError(_BARE_LF)
     if not searched:
         # The first wait of this head: whatever the last head's wait noted
-        # is reset here, not when each head is cut. Below the smallest
-        # size limit, and too short to hold more field lines than
-        # allowed (three bytes each at least), a head breaks no limit.
-        parser._wait_limit = min(parser._fast_limit, 3 * parser.limits.max_header_count + 2)
+        # is reset here, not when each head is cut.
+        parser._wait_limit = first_wait_limit(parser._fast_limit, parser.limits)
         parser._fields_at = 0
     size = len(buffer)
     # The size checks only run when they can fail.

@@ -37,24 +37,27 @@ class Matcher(Protocol):
 
 
 #: What a parser derives from its Limits, by the Limits' id: (the limits,
-#: the head size below which no head limit can be broken, the matchers of
-#: a chunk-size line that keep ``max_chunk_line``). A server makes a parser
+#: the head size below which no head limit can be broken, the size up to
+#: which a head still arriving breaks none, the matchers of a chunk-size
+#: line that keep ``max_chunk_line``). A server makes a parser
 #: per connection, all with one Limits; working these out (``min`` calls,
 #: two bound methods) cost 3.4k of the 7.9k instructions a parser took to build,
 #: measured with callgrind. Each entry holds its Limits, so the id is not
 #: reused while the entry lives.
-_DERIVED: dict[int, tuple[Limits, int, Matcher, Matcher]] = {}
+_DERIVED: dict[int, tuple[Limits, int, int, Matcher, Matcher]] = {}
 #: Distinct Limits remembered; past it the memo starts again.
 _MAX_DERIVED: Final = 64
 _DEFAULT_LIMITS: Final = Limits()
 
 
-def _derive(limits: Limits) -> tuple[Limits, int, Matcher, Matcher]:
+def _derive(limits: Limits) -> tuple[Limits, int, int, Matcher, Matcher]:
     """Work out and remember ``limits``' entry of ``_DERIVED``."""
     digits = min(limits.max_chunk_line, MAX_CHUNK_SIZE_DIGITS)
+    fast_limit = min(limits.max_request_line, limits.max_header_line, limits.max_header_block)
     derived = (
         limits,
-        min(limits.max_request_line, limits.max_header_line, limits.max_header_block),
+        fast_limit,
+        first_wait_limit(fast_limit, limits),
         NEXT_PLAIN_CHUNK_LINE_RES[digits - 1].match,
         PLAIN_CHUNK_LINE_RES[digits - 1].match,
     )
@@ -62,6 +65,15 @@ def _derive(limits: Limits) -> tuple[Limits, int, Matcher, Matcher]:
         _DERIVED.clear()
     _DERIVED[id(limits)] = derived
     return derived
+
+
+def first_wait_limit(fast_limit: int, limits: Limits) -> int:
+    """The size up to which a head still arriving can break no limit.
+
+    Below the smallest size limit, and too short to hold more field lines
+    than allowed (three bytes each at least: one, and its CRLF).
+    """
+    return min(fast_limit, 3 * limits.max_header_count + 2)
 
 
 class Parser:
@@ -111,17 +123,24 @@ class Parser:
         derived = _DERIVED.get(id(limits))
         if derived is None:
             derived = _derive(limits)
-        _, self._fast_limit, self._next_chunk_line, self._first_chunk_line = derived
+        (
+            _,
+            self._fast_limit,
+            self._wait_limit,
+            self._next_chunk_line,
+            self._first_chunk_line,
+        ) = derived
         self._state = HEAD
         self._remaining = 0
         # How far the current search for a terminator got: the next call
         # searches only bytes it has not seen (linear cost, see _head).
         self._searched = 0
-        # Up to what size a head still arriving cannot break a limit, and
-        # how far its checks got: where its field lines begin, 0 until its
-        # start line has ended (see ``_head._check_partial_head``, which
-        # sets the other three).
-        self._wait_limit = min(self._fast_limit, 3 * limits.max_header_count + 2)
+        # ``_wait_limit`` (above): up to what size a head still arriving
+        # cannot break a limit; worked out here, it cost 1.7k instructions
+        # per connection (callgrind on bench/server_inprocess.py "ours",
+        # connection per request). And how far its checks got: where its field
+        # lines begin, 0 until its start line has ended (see
+        # ``_head._check_partial_head``, which sets the other three).
         self._fields_at = 0
         # The last Host value that passed the check: every request on a
         # connection usually names the same one (see _head).
