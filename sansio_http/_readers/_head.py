@@ -428,6 +428,12 @@ def _check_partial_head(parser: Parser, buffer: bytearray, events: list[Event]) 
         raise RemoteProtocolError(f"more than {limits.max_header_count} header fields", 431)
     last = buffer.rfind(_CRLF, scanned)
     if last >= 0:
+        # Lines that ended since the last check: only a stretch longer than
+        # the limit can hold one over it, so only then are they split.
+        if last - line_start > limits.max_header_line and (
+            max(map(len, bytes(buffer[line_start:last]).split(_CRLF))) > limits.max_header_line
+        ):
+            raise RemoteProtocolError("a header field line is longer than the limit", 431)
         line_start = parser._fields_at = last + 2
     # The last byte may be the CR of a CRLF still to come: scanned again.
     parser._fields_scanned = size - 1

@@ -944,6 +944,19 @@ def _refused_at(parser: RequestParser, data: bytes) -> tuple[int, int]:
 START = b"GET / HTTP/1.1\r\nHost: a\r\n"
 
 
+@pytest.mark.parametrize("pieces", [1, 2], ids=["whole", "two-pieces"])
+def test_a_field_line_over_the_limit_is_refused_before_the_head_ends(pieces: int) -> None:
+    """The line has ended, the head has not: the check must look at ended lines too."""
+    limits = Limits()
+    line = b"X: " + b"a" * limits.max_header_line + b"\r\n"
+    data = START + line + START[-len(b"Host: a\r\n") :] * 3
+    cut = len(data) // 2 if pieces == 2 else len(data)
+    parts = [part for part in (data[:cut], data[cut:]) if part]
+    with pytest.raises(RemoteProtocolError) as info:
+        feed(RequestParser(limits), parts)
+    assert info.value.status_code == 431
+
+
 @pytest.mark.parametrize(
     ("limits", "data", "refused_by"),
     [
