@@ -241,8 +241,11 @@ def with_httptools(data: bytes, method: bytes | None) -> Outcome:
     if collector.complete:
         return Outcome(ACCEPTED, collector.message)
     fields = dict(collector.message.headers)
-    coding = fields.get(b"transfer-encoding", b"").lower().rstrip(b" \t")
-    framed = b"content-length" in fields or coding.endswith(b"chunked")
+    # httptools frames by chunked when the last list element is chunked
+    # (a trailing tab it keeps is for the ows-around-values rule);
+    # ``gzip, \x80chunked`` it reads until close, as we do.
+    final_coding = fields.get(b"transfer-encoding", b"").lower().rsplit(b",", 1)[-1]
+    framed = b"content-length" in fields or final_coding.strip(b" \t") == b"chunked"
     heads = collector.message.heads
     final = method is not None and bool(heads) and not 100 <= heads[-1][0] < 200  # type: ignore[operator]
     if collector.headers_done and final and not framed:
@@ -459,6 +462,7 @@ def classify(data: bytes, method: bytes | None) -> list[str]:
 _BARE_LF = re.compile(rb"(?<!\r)\n")
 _OBS_FOLD = re.compile(rb"\r\n[ \t]")
 _CODING_WITH_OWS = re.compile(rb"(?i)\r\ntransfer-encoding:[^\r]*[ \t]\r\n")
+_CODING_ENDS_EMPTY = re.compile(rb"(?i)\r\ntransfer-encoding:[^\r]*,[ \t]*\r\n")
 _TRAILER_FRAMING = re.compile(
     rb"(?i)\r\n0+\r\n(?:[^\r\n]*\r\n)*?(?:transfer-encoding|content-length):"
 )
@@ -511,6 +515,7 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ("te-in-http-1.0", r"Transfer-Encoding in an HTTP/N.N", None),
     ("te-request-501", r"transfer coding … is not implemented", None),
     ("te-request-final", r"does not end in chunked", None),
+    ("te-chunked-twice", r"chunked applied more than once", None),
     ("te-response-chunked-not-final (fixed)", r"invalid Transfer-Encoding", None),
     ("te-response-unknown (fixed)", r"unknown transfer coding", None),
     ("te-response-empty", r"^response \| httptools .*Empty Transfer-Encoding", None),
@@ -533,6 +538,12 @@ RULES: list[tuple[str, str, Callable[[str, bytes], bool] | None]] = [
     ),
     ("te-response-codings", r"^response \| h11 .*Only Transfer-Encoding: chunked", None),
     ("te-list-elements", r"^request \| h11 .*Only Transfer-Encoding: chunked", None),
+    (
+        # httptools takes "chunked," as a last coding that is not chunked.
+        "te-list-elements",
+        r"^response \| httptools \| both accept \| body differ",
+        lambda _, data: bool(_CODING_ENDS_EMPTY.search(data)),
+    ),
     ("te-lines-combined", r"multiple Transfer-Encoding headers", None),
     ("cl-leading-zeros", r"^request \| h11 .*bad Content-Length", None),
     ("chunk-extensions", r"illegal chunk header|Invalid character in chunk size", None),

@@ -1140,6 +1140,13 @@ VALID_RESPONSES = [
         id="gzip-then-chunked-is-framed-by-chunked",
     ),
     pytest.param(
+        [b"GET"],
+        # RFC 9110 §5.6.1: the empty element after the comma is ignored.
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        [ok((b"transfer-encoding", b"chunked,")), Data(b"abc"), EndOfMessage()],
+        id="chunked-then-empty-element-is-framed-by-chunked",
+    ),
+    pytest.param(
         [b"HEAD"],
         b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
         [ok((b"content-length", b"5")), EndOfMessage()],
@@ -1271,7 +1278,8 @@ def test_body_until_close_marks_the_connection_not_reusable() -> None:
 
 
 @pytest.mark.parametrize(
-    "coding", [b"gzip", b"chunked, gzip", b"br", b"identity", b"x-unregistered", b""]
+    "coding",
+    [b"gzip", b"chunked, gzip", b"br", b"identity", b"x-unregistered", b"", b"gzip, \x80chunked"],
 )
 def test_a_response_whose_last_coding_is_not_chunked_is_read_until_close(coding: bytes) -> None:
     """RFC 9112 §6.3 ¶4: a response whose last coding is not chunked runs until
@@ -1392,6 +1400,11 @@ INVALID_RESPONSES = [
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
         400,
         id="chunked-twice",
+    ),
+    pytest.param(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: Chunked\r\n\r\n",
+        400,
+        id="chunked-on-two-lines",
     ),
     pytest.param(
         b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 400, id="te-in-http-1.0"
