@@ -260,8 +260,14 @@ class Server:
         self._tick_handle = loop.call_later(self.timeouts.resolution, self._tick)
 
     def _tick(self) -> None:
-        """The coarse timer: expire overdue connections, refresh the Date header."""
+        """The coarse timer: expire overdue connections, refresh the Date header.
+
+        And hand over the connections whose ASGI application runs on after
+        its whole response, so they idle and time out as after any other.
+        """
         self.sweeper.sweep()
+        for connection in list(self.connections):
+            connection.hand_over_if_answered()
         date = _http_date()
         if date != self.date:
             self.date = date
@@ -574,14 +580,22 @@ class HTTPConnection(asyncio.Protocol):
             self.transport.pause_reading()
         if self._task is None:
             self._start()
+        cycle = self._cycle
+        if cycle is not None and cycle.complete:
+            # An ASGI application ran on after its whole response: the
+            # bytes are the next request's, which a new task serves.
+            cycle.check_returned()
 
     def eof_received(self) -> bool | None:
         self._eof = True
         self._wake(b"")
         if self._task is None:
             self._start()
-        if self._cycle is not None:
-            self._cycle.wake()  # an ASGI app waiting for the disconnect: the peer is done
+        cycle = self._cycle
+        if cycle is not None:
+            cycle.wake()  # an ASGI app waiting for the disconnect: the peer is done
+            if cycle.complete:
+                cycle.check_returned()  # a new task closes the connection
         # Keep our side open: a half-closed peer may still read its responses.
         # TLS cannot half-close (asyncio warns and closes): say nothing there.
         return None if self.server.tls else True
@@ -662,6 +676,7 @@ class HTTPConnection(asyncio.Protocol):
         trip, and a request that comes before the close is answered. One
         idle for longer is closed now.
         """
+        self.hand_over_if_answered()
         if self._phase == _LINGER:
             self._close()
         elif self._phase == _IDLE:
@@ -672,6 +687,16 @@ class HTTPConnection(asyncio.Protocol):
                 self._close()
             else:
                 self.deadline = deadline
+
+    def hand_over_if_answered(self) -> None:
+        """An ASGI application that runs on after its whole response gives the connection up.
+
+        Called by the server's tick and at shutdown: the connection then
+        idles, times out, closes or is shut down as after any response.
+        """
+        cycle = self._cycle
+        if cycle is not None and cycle.complete:
+            cycle.check_returned()
 
     def _close(self) -> None:
         if self.transport is not None:
@@ -1232,6 +1257,16 @@ class HTTPConnection(asyncio.Protocol):
         """The response head of an ASGI application, as ``_head_for`` settles ``close``."""
         close = self.server.closing or not self._body_done
         return self.server.asgi_head(status, headers, close)
+
+    def answered(self, cycle: ASGICycle) -> None:
+        """The whole response of ``cycle`` is queued, with a Content-Length.
+
+        Whether its application returns is seen when that matters (see
+        ``_asgi``): here only if the next request is waiting already,
+        pipelined after this one or arrived while it ran.
+        """
+        if self._inbox or self.conn.buffered_bytes:
+            self.server.check_soon(cycle)
 
     def hand_over(self, cycle: ASGICycle) -> None:
         """The application of ``cycle`` runs on after its response: serve on in a new task.

@@ -255,6 +255,51 @@ async def test_an_app_running_on_after_its_response_does_not_hold_the_connection
         assert (await raw.read_response()).body == b"third"
 
 
+async def test_a_pipelined_request_behind_an_app_running_on_is_answered():
+    """The second request came with the first: it is served while the first app still runs."""
+    release = asyncio.Event()
+
+    async def lingering(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["query_string"]})
+        if scope["query_string"] == b"first":
+            await release.wait()
+
+    async with serving(lingering) as (server, _), raw_client(server) as raw:
+        await raw.send(
+            b"GET /?first HTTP/1.1\r\nHost: t\r\n\r\nGET /?second HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
+        assert (await raw.read_response()).body == b"first"
+        assert (await raw.read_response()).body == b"second"
+        release.set()
+
+
+async def test_a_closing_connection_closes_while_its_app_runs_on():
+    """After a response with ``Connection: close`` the connection closes (within a tick
+    of the server's timer), not when the application at last returns."""
+    release = asyncio.Event()
+
+    async def lingering(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+        await release.wait()
+        DONE.append("finished")
+
+    async with serving(lingering) as (server, _), raw_client(server) as raw:
+        await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        response = await raw.read_response()
+        assert (response.body, response.header("connection")) == (b"done", "close")
+        assert await raw.at_eof()
+        await until(lambda: not server.connections)
+        assert DONE == []
+        release.set()
+        await until(lambda: DONE == ["finished"])
+
+
 async def test_apps_running_on_in_turn_each_hand_the_connection_over():
     """The first app ends while the second runs: the second still hands over after its response."""
     events = {name: asyncio.Event() for name in (b"first", b"second", b"answer")}
