@@ -32,6 +32,7 @@ from .._events import (
     new_request,
     new_response_head,
 )
+from .._headers import list_elements
 from .._limits import Limits
 from .._memo import Memo
 from ._fields import (
@@ -148,8 +149,12 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
     else:
         parser.keep_alive = keep_alive(version, connection)
     # RFC 9110 §10.1.1: an HTTP/1.0 request's 100-continue is ignored.
+    # Expect is a list (#expectation): empty elements and a repeated line
+    # (joined with a comma) still ask for it (RFC 9110 §5.6.1, §5.3).
     parser.expects_continue = (
-        expect is not None and version == b"1.1" and expect.lower() == b"100-continue"
+        expect is not None
+        and version == b"1.1"
+        and (expect.lower() == b"100-continue" or _asks_continue(expect))
     )
     # RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
     connect = method == b"CONNECT"
@@ -198,6 +203,11 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         parser._state = PAUSED
         return False
     return not parser.pause_after_message
+
+
+def _asks_continue(expect: bytes) -> bool:
+    """Whether an Expect list other than a plain ``100-continue`` holds only that expectation."""
+    return set(list_elements(expect)) == {b"100-continue"}
 
 
 def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[Event]) -> bool:

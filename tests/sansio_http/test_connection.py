@@ -1191,3 +1191,20 @@ def test_buffered_bytes_counts_what_is_not_handed_out_yet() -> None:
     conn.send_complete(Response(200))
     conn.receive_data(b"TP/1.1\r\nHost: a\r\n\r\n")
     assert conn.buffered_bytes == 0
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        b"Expect: 100-continue,\r\n",
+        b"Expect: , 100-Continue\r\n",
+        b"Expect: 100-continue\r\nExpect: 100-continue\r\n",
+    ],
+)
+def test_an_expect_list_of_only_100_continue_asks_for_it(fields: bytes) -> None:
+    """RFC 9110 §10.1.1: Expect is a list; empty elements are ignored (§5.6.1)
+    and repeated lines join into one list (§5.3). Found by a conformance audit."""
+    conn, _ = server_after(
+        b"POST / HTTP/1.1\r\nHost: a\r\n" + fields + b"Content-Length: 1\r\n\r\n"
+    )
+    assert conn.they_are_waiting_for_100_continue
