@@ -12,12 +12,12 @@ the same code.
   handler does: no task, queue or future per request. When it goes on
   after its response (Starlette's background tasks), the connection is
   handed to a new task, and the application finishes in the old one
-  (``ASGICycle.check_returned``). When is lazy for a whole body, the
-  common response: when the next bytes from the peer arrive, at once if
-  a pipelined request is already waiting, at the server's next tick, or
-  at shutdown (``HTTPConnection.answered``); a streamed response, which
-  may end only with the close, hands over as soon as the application
-  yields.
+  (``ASGICycle.check_returned``). After a whole body, the common
+  response, that is decided lazily: when the next bytes from the peer
+  arrive, at once if a pipelined request is already waiting, at the
+  server's next tick, or at shutdown (``HTTPConnection.answered``). After
+  a streamed response, which may end only with the close, it is decided
+  as soon as the application yields.
   anyio's cancel scopes and ``asyncio.timeout`` bind to the task that
   entered them, and the application never changes task: only the
   connection's serving loop does.
