@@ -8,8 +8,15 @@ from .._abnf import CHUNK_LINE_RE, MAX_CHUNK_SIZE_DIGITS
 from .._errors import RemoteProtocolError, quote
 from .._events import END_OF_MESSAGE, Event, new_data, new_end_of_message
 from .._memo import Memo
-from ._fields import FIELD_LINES, check_line_lengths, cut_lines, parse_fields, parse_new_field
-from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, finish
+from ._fields import (
+    FIELD_LINES,
+    check_line_lengths,
+    cut_lines,
+    parse_fields,
+    parse_new_field,
+    parse_response_fields,
+)
+from ._parser import CHUNK_DATA, CHUNK_END, CHUNK_LINE, TRAILERS, Parser, ResponseParser, finish
 
 _CRLF: Final = b"\r\n"
 #: The CRLF after a chunk's data, then the last chunk's size line.
@@ -202,7 +209,7 @@ def read_chunks(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
             if end - position > limits.max_header_line:
                 check_line_lengths(lines, limits)
             if item is None:
-                items, index = parse_fields(lines, limits)
+                items, index = _parse_trailer_fields(parser, lines)
             else:
                 items = [item]
                 index = dict(items)
@@ -332,7 +339,7 @@ def read_trailers(parser: Parser, buffer: bytearray, events: list[Event]) -> boo
         lines = cut_lines(buffer, end)
         if end > limits.max_header_line:
             check_line_lengths(lines, limits)
-        items, index = parse_fields(lines, limits)
+        items, index = _parse_trailer_fields(parser, lines)
     return finish(parser, events, new_end_of_message(items, index, lines))
 
 
@@ -355,3 +362,17 @@ def read_until_close(parser: Parser, buffer: bytearray, events: list[Event]) -> 
 def read_nothing(parser: Parser, buffer: bytearray, events: list[Event]) -> bool:
     """Paused or closed: the bytes wait, untouched."""
     return False
+
+
+def _parse_trailer_fields(
+    parser: Parser, lines: list[bytes]
+) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """A trailer section's fields, read by the rules of the message's head.
+
+    Trailer fields have the syntax of header fields (RFC 9112 §7.1.2), so
+    a client unfolds an obs-fold in a response's trailers as in its head
+    (§5.2), and a server refuses one in a request's.
+    """
+    if isinstance(parser, ResponseParser):
+        return parse_response_fields(lines, parser.limits)
+    return parse_fields(lines, parser.limits)

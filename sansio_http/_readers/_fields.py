@@ -200,3 +200,20 @@ def _bad_field_line(lines: list[bytes]) -> RemoteProtocolError:
         if not name or name.lower().translate(None, TCHARS_LOWER):
             return RemoteProtocolError(f"invalid header name in {quote(line)}")
     return RemoteProtocolError("malformed header section")  # pragma: no cover
+
+
+def parse_response_fields(
+    lines: list[bytes], limits: Limits
+) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """``parse_fields`` for a response's head or trailers, which may fold lines (unfolded in place)."""
+    try:
+        return parse_fields(lines, limits)
+    except RemoteProtocolError:
+        # RFC 9112 §5.2: a user agent replaces each obs-fold in a response
+        # with SP, where a server refuses them. Looked for only here, off
+        # the path of every response without one.
+        unfolded = unfold(lines)
+        if unfolded is None:
+            raise
+        lines[:] = unfolded
+        return parse_fields(lines, limits)

@@ -33,7 +33,6 @@ from .._events import (
     new_response_head,
 )
 from .._headers import list_elements
-from .._limits import Limits
 from .._memo import Memo
 from ._fields import (
     FIELD_LINES,
@@ -42,8 +41,8 @@ from ._fields import (
     cut_lines,
     joined,
     parse_fields,
+    parse_response_fields,
     single,
-    unfold,
 )
 from ._framing import (
     CONTENT_LENGTHS,
@@ -240,7 +239,7 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
         index = dict(items)
     else:
-        items, index = _parse_response_fields(lines, parser.limits)
+        items, index = parse_response_fields(lines, parser.limits)
     methods = parser._methods
     if status < 200:
         events.append(
@@ -321,23 +320,6 @@ def _take_sized_body(parser: Parser, buffer: bytearray, events: list[Event], len
     # finish(), inlined: the state is still HEAD.
     events.append(END_OF_MESSAGE)
     return not parser.pause_after_message
-
-
-def _parse_response_fields(
-    lines: list[bytes], limits: Limits
-) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
-    """``parse_fields`` for a response, which may fold its lines (then unfolded in place)."""
-    try:
-        return parse_fields(lines, limits)
-    except RemoteProtocolError:
-        # RFC 9112 §5.2: a user agent replaces each obs-fold in a response
-        # with SP, where a server refuses them. Looked for only here, off
-        # the path of every response without one.
-        unfolded = unfold(lines)
-        if unfolded is None:
-            raise
-        lines[:] = unfolded
-        return parse_fields(lines, limits)
 
 
 def _find_head(parser: Parser, buffer: bytearray, events: list[Event], end: int) -> int:

@@ -1290,6 +1290,33 @@ def test_a_response_whose_last_coding_is_not_chunked_is_read_until_close(coding:
     assert events[1:] == [Data(b"3\r\nabc\r\n"), EndOfMessage(), ConnectionClosed()]
 
 
+@pytest.mark.parametrize(
+    ("trailers", "expected"),
+    [
+        (b"X: a\r\n b", [(b"x", b"a b")]),
+        (b"X: a\r\n\t b\r\nY: c", [(b"x", b"a b"), (b"y", b"c")]),
+        (b"Y: c\r\nX: a\r\n b\r\n  c", [(b"y", b"c"), (b"x", b"a b c")]),
+    ],
+    ids=["one-fold", "fold-then-a-line", "two-folds-after-a-line"],
+)
+def test_a_client_unfolds_obs_fold_in_a_responses_trailers(
+    trailers: bytes, expected: list[tuple[bytes, bytes]]
+) -> None:
+    """RFC 9112 §5.2: a user agent replaces each obs-fold in a response with
+    SP, and trailer fields have the syntax of header fields (§7.1.2); a
+    request's are refused (BAD_CHUNKED_BODIES, obs-fold-in-trailers)."""
+    data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+    events = three_ways(response_parser(), data + trailers + b"\r\n\r\n")
+    assert events[1:] == [Data(b"x"), EndOfMessage(expected)]
+
+
+def test_whitespace_before_the_first_trailer_field_is_refused() -> None:
+    """RFC 9112 §2.2: a line starting with whitespace folds nothing when no
+    line is before it."""
+    data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n X: a\r\nY: b\r\n\r\n"
+    assert three_ways_error(response_parser(), data).status_code == 400
+
+
 def test_a_response_with_an_unknown_coding_before_chunked_is_framed_by_chunked() -> None:
     data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: x-unregistered, chunked\r\n\r\n"
     data += b"3\r\nabc\r\n0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"
