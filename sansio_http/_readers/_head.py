@@ -63,7 +63,6 @@ from ._parser import (
 )
 
 _CRLF: Final = b"\r\n"
-_new: Final = object.__new__
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
 #: Accepted request lines and what they say (see ``_memo``). Targets vary
 #: more than field lines, so the budget is smaller.
@@ -191,7 +190,7 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
                 data = bytes(buffer[:size])
                 del buffer[:size]
             # new_data(), inlined (see OpenData).
-            event = _new(OpenData)
+            event = OpenData()
             event.data = data
             event.__class__ = Data
             events.append(event)
@@ -313,7 +312,7 @@ def _take_sized_body(parser: Parser, buffer: bytearray, events: list[Event], len
         else:
             data = bytes(buffer[:size])
             del buffer[:size]
-        event = _new(OpenData)  # new_data(), inlined (see OpenData)
+        event = OpenData()  # new_data(), inlined (see OpenData)
         event.data = data
         event.__class__ = Data
         events.append(event)
