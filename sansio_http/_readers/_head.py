@@ -28,11 +28,12 @@ from .._events import (
     Event,
     InformationalResponse,
     OpenData,
+    OpenRequest,
+    Request,
     Response,
-    new_request,
     new_response_head,
 )
-from .._headers import list_elements
+from .._headers import Headers, list_elements
 from .._memo import Memo
 from ._fields import (
     FIELD_LINES,
@@ -63,6 +64,7 @@ from ._parser import (
 )
 
 _CRLF: Final = b"\r\n"
+_new: Final = object.__new__
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
 #: Accepted request lines and what they say (see ``_memo``). Targets vary
 #: more than field lines, so the budget is smaller.
@@ -106,7 +108,8 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         index = dict(items)
     else:
         items, index = parse_fields(lines, parser.limits)
-    if len(index) == len(items):
+    distinct = len(index) == len(items)  # no name repeats
+    if distinct:
         host = index.get(b"host")
         length = index.get(b"content-length")
         coding = index.get(b"transfer-encoding")
@@ -162,7 +165,19 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         # its head is the tunnel's. A reader that framed a body here would
         # split the bytes differently from one that starts the tunnel.
         raise RemoteProtocolError("a CONNECT request has no content")
-    events.append(new_request(method, target, items, index, lines, version))
+    # The Request and its Headers, built in place (see ``OpenRequest``).
+    headers = _new(Headers)
+    headers._items = items
+    headers._index = index if distinct else None
+    headers._raw_names = None
+    headers._raw_lines = lines
+    event = OpenRequest()
+    event.method = method
+    event.target = target
+    event.headers = headers
+    event.http_version = version
+    event.__class__ = Request
+    events.append(event)
     if coding is not None:
         start_request_coding(parser, coding, length, version)
         return True
