@@ -29,9 +29,9 @@ from .._events import (
     InformationalResponse,
     OpenData,
     OpenRequest,
+    OpenResponseHead,
     Request,
     Response,
-    new_response_head,
 )
 from .._headers import Headers, list_elements
 from .._memo import Memo
@@ -254,11 +254,23 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         index = dict(items)
     else:
         items, index = parse_response_fields(lines, parser.limits)
+    distinct = len(index) == len(items)  # no name repeats
+    # The head and its Headers, built in place (see ``OpenResponseHead``).
+    headers = _new(Headers)
+    headers._items = items
+    headers._index = index if distinct else None
+    headers._raw_names = None
+    headers._raw_lines = lines
+    event = OpenResponseHead()
+    event.status_code = status
+    event.headers = headers
+    event.reason = reason
+    event.http_version = version
+    event._wire = None
     methods = parser._methods
     if status < 200:
-        events.append(
-            new_response_head(InformationalResponse, status, items, index, lines, reason, version)
-        )
+        event.__class__ = InformationalResponse
+        events.append(event)
         if status == 101:
             # RFC 9110 §15.2.2: the bytes after a 101 belong to the new
             # protocol; the request that asked for it is answered.
@@ -269,8 +281,9 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
             return False
         return True
     method = methods.popleft() if methods else b"GET"
-    events.append(new_response_head(Response, status, items, index, lines, reason, version))
-    if len(index) == len(items):
+    event.__class__ = Response
+    events.append(event)
+    if distinct:
         length = index.get(b"content-length")
         coding = index.get(b"transfer-encoding")
         connection = index.get(b"connection")
