@@ -28,7 +28,7 @@ from http import HTTPStatus
 from typing import Any, Final, TypeAlias
 from urllib.parse import unquote
 
-from router import MethodNotAllowed, NotFound
+from router import MethodNotAllowed, NotFound, Router
 from sansio_http import (
     SERVER,
     Connection,
@@ -43,7 +43,7 @@ from sansio_http import (
 from sansio_http import Request as RequestEvent
 from sansio_http import Response as ResponseEvent
 
-from ._asgi import ASGI_VERSION, ASGICycle, ASGIMatch, log_after_response
+from ._asgi import ASGI_VERSION, ASGICycle, ASGIMatch, ASGIRoutes, log_after_response
 from ._config import Config, Routes
 from ._errors import HTTPError
 from ._logging import error_logger, escape_control, log_access
@@ -132,6 +132,25 @@ def _log_invalid_response(head: RequestEvent, error: LocalProtocolError) -> None
         escape_control(head.target.decode("latin-1")),
         error,
     )
+
+
+def _server_options(routes: Routes) -> Response:
+    """The answer to ``OPTIONS *``: 200, and the methods some route takes.
+
+    ``Allow`` lists every method a route of a ``Router`` names (HEAD with
+    GET, as the router answers it); a route that takes every method adds
+    none, and routes that are not a ``Router`` give no ``Allow``.
+    """
+    response = Response("", 200)
+    if isinstance(routes, Router):
+        methods: set[str] = set()
+        for route in routes.routes:
+            methods.update(route.methods or ())
+        if "GET" in methods:
+            methods.add("HEAD")
+        if methods:
+            response.set_header("Allow", ", ".join(sorted(methods)))
+    return response
 
 
 def _http_date() -> bytes:
@@ -1026,7 +1045,14 @@ class HTTPConnection(asyncio.Protocol):
         question = target.find(b"?")
         if question != -1:
             target, query = target[:question], target[question + 1 :]
-        if target[:1] != b"/":
+        if target == b"*":
+            # RFC 9110 §9.3.7: OPTIONS * (the core lets the asterisk through
+            # with OPTIONS only) asks about the server as a whole. An ASGI
+            # application is asked itself, with the path "*" as uvicorn
+            # gives it; for routes the server answers.
+            if not isinstance(server.routes, ASGIRoutes):
+                return await self._send_response(head, _server_options(server.routes))
+        elif target[:1] != b"/":
             # RFC 9112 §3.2.2: a server must accept the absolute form.
             scheme, _, rest = target.partition(b"://")
             if not _ or scheme.lower() not in (b"http", b"https"):

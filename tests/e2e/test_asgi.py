@@ -430,6 +430,23 @@ async def test_pipelined_requests_to_an_app_are_answered_in_order_in_one_write()
         assert bodies == [b"/0", b"/1", b"/2"]
 
 
+async def test_options_asterisk_reaches_the_app_with_the_path_asterisk():
+    """RFC 9110 §9.3.7: the application answers for the server, as under uvicorn."""
+    seen = []
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        seen.append((scope["method"], scope["path"], scope["raw_path"]))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async with serving(app) as (server, _), raw_client(server) as raw:
+        await raw.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 204
+    assert seen == [("OPTIONS", "*", b"*")]
+
+
 async def test_messages_out_of_order_are_the_applications_errors():
     """Body before start, start twice, an unknown type: a 500 if nothing was sent yet."""
     sequences = {

@@ -13,7 +13,7 @@ import pytest
 from asyncio_adapter import Response
 from router import Router
 
-from .apps import make_router
+from .apps import hello, make_router
 from .helpers import STEP, get, raw_client, running
 
 
@@ -102,6 +102,45 @@ async def test_absolute_form_target_is_routed_by_its_path(server):
         assert b'"path":"/info/abs"' in response.body
         await raw.send(b"GET ftp://example.test/ HTTP/1.1\r\nHost: example.test\r\n\r\n")
         assert (await raw.read_response()).status == 400
+
+
+async def test_options_asterisk_is_answered_with_the_methods_of_the_routes():
+    """RFC 9110 §9.3.7: OPTIONS * asks about the server; a GET route adds HEAD."""
+    router = Router()
+    router.add_route("/items", hello, methods=["POST", "GET"])
+    router.add_route("/items/{id}", hello, methods=["DELETE"])
+    router.add_route("/anything", hello)  # every method: names none
+    async with running(router) as server, raw_client(server) as raw:
+        await raw.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        response = await raw.read_response()
+        assert response.status == 200
+        assert response.header("allow") == "DELETE, GET, HEAD, POST"
+        assert (response.header("content-length"), response.body) == ("0", b"")
+        # The same connection goes on: OPTIONS * is a request like any other.
+        await raw.send(b"GET /items HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 200
+
+
+async def test_the_asterisk_target_is_for_options_only(server):
+    """RFC 9112 §3.2.4: ``GET *`` is a 400, and the connection closes."""
+    async with raw_client(server) as raw:
+        await raw.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        response = await raw.read_response()
+        assert (response.status, response.header("allow")) == (200, "GET, HEAD")
+        await raw.send(b"GET * HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 400
+        assert await raw.at_eof()
+
+
+async def test_options_asterisk_with_routes_that_are_not_a_router_has_no_allow():
+    class Everything:
+        def match(self, method, path):
+            raise AssertionError("OPTIONS * is not routed")
+
+    async with running(Everything()) as server, raw_client(server) as raw:
+        await raw.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        response = await raw.read_response()
+        assert (response.status, response.header("allow")) == (200, None)
 
 
 async def test_disconnect_mid_head_mid_body_and_mid_response(server, caplog):
