@@ -545,7 +545,35 @@ def _check_other_target(method: bytes, target: bytes) -> bytes:
             raise RemoteProtocolError("the asterisk target is only for OPTIONS")
     elif target[:1] == b"/" or ABSOLUTE_FORM_RE.fullmatch(target) is None:
         raise RemoteProtocolError(f"invalid request target {quote(target)}")
+    else:
+        scheme, _, rest = target.partition(b":")
+        if scheme.lower() in (b"http", b"https"):
+            _check_http_authority(target, rest)
     return target
+
+
+def _check_http_authority(target: bytes, rest: bytes) -> None:
+    """An ``http`` or ``https`` target names a host, and no user.
+
+    http-URI = "http" "://" authority path-abempty [ "?" query ]
+    (RFC 9110 §4.2.1): a recipient MUST reject one with an empty host as
+    invalid; and one with userinfo SHOULD be an error (§4.2.4), since it
+    serves to disguise the authority. The authority is what the server
+    must use in place of Host (RFC 9112 §3.2.2), so it is held to Host's
+    grammar.
+    """
+    if not rest.startswith(b"//"):
+        raise RemoteProtocolError(f"an http(s) request target needs an authority: {quote(target)}")
+    end = len(rest)
+    for delimiter in (b"/", b"?"):
+        found = rest.find(delimiter, 2)
+        if found != -1:
+            end = min(end, found)
+    authority = rest[2:end]
+    if b"@" in authority:
+        raise RemoteProtocolError(f"userinfo in an http(s) request target: {quote(target)}")
+    if authority[:1] in (b"", b":") or HOST_RE.fullmatch(authority) is None:
+        raise RemoteProtocolError(f"invalid host in request target {quote(target)}")
 
 
 def _bad_request_line(line: bytes) -> RemoteProtocolError:

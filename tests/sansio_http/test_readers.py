@@ -188,6 +188,16 @@ VALID_REQUESTS = [
         id="absolute-form",
     ),
     pytest.param(
+        b"GET http://[::1]:8080?u@x HTTP/1.1\r\n" + HOST + b"\r\n",
+        [get(b"http://[::1]:8080?u@x"), EndOfMessage()],
+        id="absolute-form-ip-literal-port-and-at-in-query",
+    ),
+    pytest.param(
+        b"GET ftp://u@example.com/a@b HTTP/1.1\r\n" + HOST + b"\r\n",
+        [get(b"ftp://u@example.com/a@b"), EndOfMessage()],
+        id="absolute-form-other-scheme-keeps-its-userinfo",
+    ),
+    pytest.param(
         b"OPTIONS * HTTP/1.1\r\n" + HOST + b"\r\n",
         [Request(b"OPTIONS", b"*", [(b"host", b"example.com")]), EndOfMessage()],
         id="asterisk-form",
@@ -410,6 +420,15 @@ INVALID_REQUESTS = [
         b"CONNECT http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="absolute-form-for-connect"
     ),
     pytest.param(b"GET 1http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="bad-scheme"),
+    # RFC 9110 §4.2.1: an http(s) URI has an authority with a host; §4.2.4:
+    # userinfo in one is an error (it disguises the authority).
+    pytest.param(b"GET http:///a HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="http-empty-host"),
+    pytest.param(b"GET https:// HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="https-no-host"),
+    pytest.param(b"GET http://:80/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="http-port-only"),
+    pytest.param(b"GET http:a/b HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="http-no-authority"),
+    pytest.param(b"GET http://u@a/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="http-userinfo"),
+    pytest.param(b"GET HTTPS://u:p@a HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="https-userinfo-upper"),
+    pytest.param(b"GET http://a:8x/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="http-bad-port"),
     pytest.param(b"\r\n\r\n\r\nGET\r\n\r\n", 400, id="request-line-without-target"),
 ]
 
