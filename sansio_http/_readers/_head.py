@@ -564,12 +564,7 @@ def _check_http_authority(target: bytes, rest: bytes) -> None:
     """
     if not rest.startswith(b"//"):
         raise RemoteProtocolError(f"an http(s) request target needs an authority: {quote(target)}")
-    end = len(rest)
-    for delimiter in (b"/", b"?"):
-        found = rest.find(delimiter, 2)
-        if found != -1:
-            end = min(end, found)
-    authority = rest[2:end]
+    authority = rest[2:].partition(b"/")[0].partition(b"?")[0]
     if b"@" in authority:
         raise RemoteProtocolError(f"userinfo in an http(s) request target: {quote(target)}")
     if authority[:1] in (b"", b":") or HOST_RE.fullmatch(authority) is None:
