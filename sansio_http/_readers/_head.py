@@ -33,7 +33,7 @@ from .._events import (
     Request,
     Response,
 )
-from .._headers import Headers, list_elements
+from .._headers import Headers, fill_headers, list_elements, new_headers
 from .._memo import Memo
 from ._fields import (
     FIELD_LINES,
@@ -64,7 +64,6 @@ from ._parser import (
 )
 
 _CRLF: Final = b"\r\n"
-_new: Final = object.__new__
 _VERSIONS: Final = {b"0": b"1.0", b"1": b"1.1"}
 #: Accepted request lines and what they say (see ``_memo``). Targets vary
 #: more than field lines, so the budget is smaller.
@@ -102,13 +101,18 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
     del lines[0]
     # parse_fields' common case, inlined: every line seen before, and not
     # too many (callgrind: 0.5k instructions less on case (a), 0.75k on (c)).
-    known = list(map(FIELD_LINES.get, lines))
-    if all(known) and len(lines) <= parser.limits.max_header_count:
-        items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
-        index = dict(items)
+    # The looked-up fields go straight into the event's Headers, with no
+    # list between (callgrind on case (c): 38.9k -> 38.1k instructions per
+    # message); a None among them sends the head to parse_fields.
+    headers = new_headers(Headers)
+    fill_headers(headers, map(FIELD_LINES.get, lines))  # type: ignore[arg-type]
+    if all(headers) and len(lines) <= parser.limits.max_header_count:
+        index = dict(headers)
     else:
         items, index = parse_fields(lines, parser.limits)
-    distinct = len(index) == len(items)  # no name repeats
+        headers = new_headers(Headers)
+        fill_headers(headers, items)
+    distinct = len(index) == len(headers)  # no name repeats
     if distinct:
         host = index.get(b"host")
         length = index.get(b"content-length")
@@ -117,11 +121,11 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         expect = index.get(b"expect")
         upgrade = index.get(b"upgrade")
     else:
-        host = single(items, b"host")
-        length = single(items, b"content-length")
-        coding = joined(items, b"transfer-encoding")
-        connection = joined(items, b"connection")
-        expect = joined(items, b"expect")
+        host = single(headers, b"host")
+        length = single(headers, b"content-length")
+        coding = joined(headers, b"transfer-encoding")
+        connection = joined(headers, b"connection")
+        expect = joined(headers, b"expect")
         upgrade = index.get(b"upgrade")
     # RFC 9112 §3.2: 400 for a missing Host in HTTP/1.1, a repeated one
     # (``single``), or one whose value is not a valid authority.
@@ -166,8 +170,6 @@ def read_request_head(parser: Parser, buffer: bytearray, events: list[Event]) ->
         # split the bytes differently from one that starts the tunnel.
         raise RemoteProtocolError("a CONNECT request has no content")
     # The Request and its Headers, built in place (see ``OpenRequest``).
-    headers = _new(Headers)
-    headers._items = items
     headers._index = index if distinct else None
     headers._raw_names = None
     headers._raw_lines = lines
@@ -248,16 +250,19 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
     del lines[0]
     # As in read_request_head: lines all seen before skip parse_fields
     # (callgrind: 0.7k instructions less on case (r)).
-    known = list(map(FIELD_LINES.get, lines))
-    if all(known) and len(lines) <= parser.limits.max_header_count:
-        items: list[tuple[bytes, bytes]] = known  # type: ignore[assignment]
-        index = dict(items)
+    # The looked-up fields go straight into the event's Headers, as in
+    # read_request_head; a None among them sends the head to
+    # parse_response_fields.
+    headers = new_headers(Headers)
+    fill_headers(headers, map(FIELD_LINES.get, lines))  # type: ignore[arg-type]
+    if all(headers) and len(lines) <= parser.limits.max_header_count:
+        index = dict(headers)
     else:
         items, index = parse_response_fields(lines, parser.limits)
-    distinct = len(index) == len(items)  # no name repeats
+        headers = new_headers(Headers)
+        fill_headers(headers, items)
+    distinct = len(index) == len(headers)  # no name repeats
     # The head and its Headers, built in place (see ``OpenResponseHead``).
-    headers = _new(Headers)
-    headers._items = items
     headers._index = index if distinct else None
     headers._raw_names = None
     headers._raw_lines = lines
@@ -288,9 +293,9 @@ def read_response_head(parser: ResponseParser, buffer: bytearray, events: list[E
         coding = index.get(b"transfer-encoding")
         connection = index.get(b"connection")
     else:
-        length = single(items, b"content-length")
-        coding = joined(items, b"transfer-encoding")
-        connection = joined(items, b"connection")
+        length = single(headers, b"content-length")
+        coding = joined(headers, b"transfer-encoding")
+        connection = joined(headers, b"connection")
     parser.http_version = version
     # No call without a Connection field, as in read_request_head.
     if connection is None:

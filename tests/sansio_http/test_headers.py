@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+from collections.abc import Callable, Sequence
+
 import pytest
 
-from sansio_http import Headers, LocalProtocolError
+from sansio_http import Headers, LocalProtocolError, RequestParser, parse_into
 
 
 def test_names_are_lowered_and_values_stripped() -> None:
@@ -51,6 +55,56 @@ def test_copying_headers_shares_their_fields() -> None:
     copy = Headers(original)
     assert copy == original
     assert copy.raw_items() == [(b"X-A", b"1")]
+
+
+_CHANGES: list[tuple[str, Callable[[Headers], object]]] = [
+    ("setitem", lambda h: h.__setitem__(0, (b"a", b"2"))),
+    ("delitem", lambda h: h.__delitem__(0)),
+    ("iadd", lambda h: h.__iadd__([(b"b", b"2")])),
+    ("imul", lambda h: h.__imul__(2)),
+    ("append", lambda h: h.append((b"b", b"2"))),
+    ("extend", lambda h: h.extend([(b"b", b"2")])),
+    ("insert", lambda h: h.insert(0, (b"b", b"2"))),
+    ("pop", lambda h: h.pop()),
+    ("remove", lambda h: h.remove((b"a", b"1"))),
+    ("clear", lambda h: h.clear()),
+    ("sort", lambda h: h.sort()),
+    ("reverse", lambda h: h.reverse()),
+]
+
+
+@pytest.mark.parametrize(("_", "change"), _CHANGES, ids=[name for name, _ in _CHANGES])
+def test_headers_cannot_be_changed(_: str, change: Callable[[Headers], object]) -> None:
+    headers = Headers([("A", "1"), ("C", "3")])
+    with pytest.raises(TypeError, match="immutable"):
+        change(headers)
+    assert headers == [(b"a", b"1"), (b"c", b"3")]
+
+
+def test_headers_are_a_sequence_and_combine_into_plain_lists() -> None:
+    headers = Headers([("A", "1")])
+    assert isinstance(headers, Sequence)
+    combined = headers + [(b"b", b"2")]  # noqa: RUF005 (what + gives is the point)
+    assert type(combined) is list
+    assert combined == [(b"a", b"1"), (b"b", b"2")]
+    assert headers == [(b"a", b"1")]
+
+
+def test_copies_and_pickles_keep_fields_and_spelling() -> None:
+    parser = RequestParser()
+    (request, _) = parse_into(parser, bytearray(b"GET / HTTP/1.1\r\nHost: h\r\nX-Camel: v\r\n\r\n"))
+    parsed = request.headers  # type: ignore[attr-defined]
+    for headers in (Headers([("X-A", "1"), ("x-a", "2")]), parsed):
+        for again in (
+            copy.copy(headers),
+            copy.deepcopy(headers),
+            pickle.loads(pickle.dumps(headers)),
+        ):
+            assert type(again) is Headers
+            assert again == headers
+            assert again.raw_items() == headers.raw_items()
+            assert again.get("x-a") == headers.get("x-a")
+    assert parsed.raw_items() == [(b"Host", b"h"), (b"X-Camel", b"v")]
 
 
 def test_bytearray_is_accepted() -> None:
