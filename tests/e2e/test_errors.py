@@ -104,6 +104,15 @@ async def test_absolute_form_target_is_routed_by_its_path(server):
         assert (await raw.read_response()).status == 400
 
 
+async def test_connect_is_not_implemented_and_the_connection_goes_on(server):
+    """No route can be a tunnel: 501 (RFC 9110 §15.6.2), and a later request is served."""
+    async with raw_client(server) as raw:
+        await raw.send(b"CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n")
+        assert (await raw.read_response()).status == 501
+        await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 200
+
+
 async def test_options_asterisk_is_answered_with_the_methods_of_the_routes():
     """RFC 9110 §9.3.7: OPTIONS * asks about the server; a GET route adds HEAD."""
     router = Router()
