@@ -53,11 +53,43 @@ ORIGIN_FORM: Final = (
 ABSOLUTE_FORM_RE: Final = re.compile(
     rb"[A-Za-z][-A-Za-z0-9+.]*+:(?:[-A-Za-z0-9._~!$&'()*+,;=:@/?\[\]]++|" + _PCT + rb")*+"
 )
+# h16         = 1*4HEXDIG
+# ls32        = ( h16 ":" h16 ) / IPv4address
+# IPv4address = dec-octet "." dec-octet "." dec-octet "." dec-octet
+# dec-octet   = DIGIT / %x31-39 DIGIT / "1" 2DIGIT / "2" %x30-34 DIGIT
+#             / "25" %x30-35                                (RFC 3986 §3.2.2)
+_H16: Final = rb"[0-9A-Fa-f]{1,4}"
+_DEC_OCTET: Final = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_LS32: Final = (
+    rb"(?:" + _H16 + rb":" + _H16 + rb"|" + _DEC_OCTET + (rb"\." + _DEC_OCTET) * 3 + rb")"
+)
+
+
+def _ipv6_address() -> bytes:
+    """RFC 3986 §3.2.2's IPv6address: eight 16-bit pieces, the last two maybe an IPv4address.
+
+    Its nine forms: all pieces written, or one ``::`` standing for the
+    zero pieces left out, with at most ``left`` pieces before it and a
+    fixed number after it (fewer the more may come before), e.g.
+    ``[ *2( h16 ":" ) h16 ] "::" 2( h16 ":" ) ls32``. A literal is at
+    most 45 octets between its brackets, so the alternatives' backtracking
+    is bounded.
+    """
+    after = [(_H16 + rb":") * count + _LS32 for count in (5, 4, 3, 2, 1, 0)] + [_H16, b""]
+    forms = [(_H16 + rb":") * 6 + _LS32]
+    for left, tail in enumerate(after):
+        before = rb"(?:(?:" + _H16 + rb":){0,%d}" % (left - 1) + _H16 + rb")?" if left else b""
+        forms.append(before + rb"::" + tail)
+    return rb"(?:" + rb"|".join(forms) + rb")"
+
+
 # IP-literal = "[" ( IPv6address / IPvFuture ) "]"
+# IPvFuture  = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
 # reg-name   = *( unreserved / pct-encoded / sub-delims )
 # uri-host   = IP-literal / IPv4address / reg-name          (RFC 3986 §3.2.2)
+# (an IPv4address is also a reg-name, so that branch is the reg-name's)
 _URI_HOST: Final = (
-    rb"(?:\[[0-9A-Fa-f:.]++\]|\[[vV][0-9A-Fa-f]++\.[-A-Za-z0-9._~!$&'()*+,;=:]++\]"
+    rb"(?:\[" + _ipv6_address() + rb"\]|\[[vV][0-9A-Fa-f]++\.[-A-Za-z0-9._~!$&'()*+,;=:]++\]"
     rb"|(?:[-A-Za-z0-9._~!$&'()*+,;=]++|" + _PCT + rb")*+)"
 )
 #: unreserved / sub-delims (RFC 3986 §2.2, §2.3): what a reg-name holds

@@ -126,6 +126,26 @@ def test_host() -> None:
     )
 
 
+def test_ipv6_literals_follow_rfc_3986() -> None:
+    """RFC 3986 §3.2.2: eight pieces, or fewer around one "::"; an IPv4 tail; nothing else."""
+    valid = [
+        b"::", b"::1", b"1::", b"2001:db8::1", b"1:2:3:4:5:6:7:8", b"1:2:3:4:5:6:7::",
+        b"::2:3:4:5:6:7:8", b"::ffff:192.0.2.1", b"1:2:3:4:5:6:1.2.3.4", b"a:b::c:1.2.3.4",
+        b"0001:0:0:0:0:0:0:1", b"FE80::A",
+    ]  # fmt: skip
+    invalid = [
+        b"", b":", b":::", b"::1::", b"1::2::3", b":1::", b"1:2:3:4:5:6:7",
+        b"1:2:3:4:5:6:7:8:9", b"1:2:3:4:5:6:7:8::", b"12345::", b"g::", b"1.2.3.4",
+        b"::256.1.1.1", b"::1.2.3", b"::01.2.3.4", b"1:2:3:4:5:6:7:1.2.3.4",
+    ]  # fmt: skip
+    for pattern, suffix in ((HOST_RE, b""), (HOST_RE, b":80"), (AUTHORITY_FORM_RE, b":443")):
+        _check(
+            pattern,
+            [b"[" + literal + b"]" + suffix for literal in valid],
+            [b"[" + literal + b"]" + suffix for literal in invalid],
+        )
+
+
 def test_chunk_line() -> None:
     """RFC 9112 §7.1: chunk-size [ chunk-ext ], BWS around ";" and "="."""
     _check(

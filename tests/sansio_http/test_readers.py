@@ -391,6 +391,10 @@ INVALID_REQUESTS = [
     pytest.param(b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, id="host-with-slash"),
     pytest.param(b"GET / HTTP/1.1\r\nHost: a:b\r\n\r\n", 400, id="host-port-not-digits"),
     pytest.param(b"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400, id="host-unclosed-literal"),
+    pytest.param(b"GET / HTTP/1.1\r\nHost: [:]\r\n\r\n", 400, id="host-ipv6-not-an-address"),
+    pytest.param(b"GET / HTTP/1.1\r\nHost: [1::2::3]:80\r\n\r\n", 400, id="host-ipv6-two-gaps"),
+    pytest.param(b"GET http://[:]/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="absolute-ipv6-bad"),
+    pytest.param(b"CONNECT [::1::]:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400, id="connect-ipv6-bad"),
     pytest.param(b"GET / HTTP/1.1\r\nHost: a@b\r\n\r\n", 400, id="host-with-userinfo"),
     # The request line (RFC 9112 §3).
     pytest.param(b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505, id="http-2.0"),
