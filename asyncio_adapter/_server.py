@@ -322,13 +322,13 @@ class Server:
             self._response_heads[key] = head
         return head
 
-    def asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
+    def asgi_head(self, status: int, headers: tuple[Any, ...], close: bool) -> ResponseEvent:
         """The head for an ASGI ``http.response.start``, with the Date and maybe ``close``.
 
         Raises ``LocalProtocolError`` for a header the core refuses.
         """
         try:
-            key = (status, tuple(headers), close)
+            key = (status, headers, close)
             head = self._asgi_heads.get(key)
         except TypeError:  # headers given as lists, not tuples: not cached
             return self._new_asgi_head(status, headers, close)
@@ -339,7 +339,7 @@ class Server:
             self._asgi_heads[key] = head
         return head
 
-    def _new_asgi_head(self, status: int, headers: list[Any], close: bool) -> ResponseEvent:
+    def _new_asgi_head(self, status: int, headers: tuple[Any, ...], close: bool) -> ResponseEvent:
         fields = list(headers)
         fields.append((b"date", self.date))
         if close:
@@ -1286,7 +1286,7 @@ class HTTPConnection(asyncio.Protocol):
         if transport is not None and transport.is_closing():
             self._lost = True
 
-    def asgi_head(self, status: int, headers: list[Any]) -> ResponseEvent:
+    def asgi_head(self, status: int, headers: tuple[Any, ...]) -> ResponseEvent:
         """The response head of an ASGI application, as ``_head_for`` settles ``close``."""
         close = self.server.closing or not self._body_done
         return self.server.asgi_head(status, headers, close)
