@@ -1065,7 +1065,17 @@ class HTTPConnection(asyncio.Protocol):
             if not _ or scheme.lower() not in (b"http", b"https"):
                 return self._send_plain(head, 400, "Bad Request")
             slash = rest.find(b"/")
-            target = rest[slash:] if slash != -1 else b"/"
+            if slash != -1:
+                target = rest[slash:]
+            elif method == "OPTIONS" and question == -1:
+                # RFC 9112 §3.2.4: OPTIONS of a URI with an empty path and
+                # no query is the server-wide one, which the last proxy
+                # would have sent as "*": answered as that.
+                target = b"*"
+                if not isinstance(server.routes, ASGIRoutes):
+                    return await self._send_response(head, _server_options(server.routes))
+            else:
+                target = b"/"
         # The router splits the raw path into segments and decodes each
         # parameter itself, so %2F stays inside its segment. Decoding here
         # first would decode twice: %252F would reach a handler as "/".

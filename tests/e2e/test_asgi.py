@@ -444,7 +444,10 @@ async def test_options_asterisk_reaches_the_app_with_the_path_asterisk():
     async with serving(app) as (server, _), raw_client(server) as raw:
         await raw.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
         assert (await raw.read_response()).status == 204
-    assert seen == [("OPTIONS", "*", b"*")]
+        # RFC 9112 §3.2.4: the absolute form with an empty path is the same question.
+        await raw.send(b"OPTIONS http://t HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 204
+    assert seen == [("OPTIONS", "*", b"*")] * 2
 
 
 async def test_messages_out_of_order_are_the_applications_errors():

@@ -141,6 +141,19 @@ async def test_the_asterisk_target_is_for_options_only(server):
         assert await raw.at_eof()
 
 
+async def test_options_of_an_absolute_uri_without_a_path_is_the_server_wide_one(server):
+    """RFC 9112 §3.2.4: what the last proxy would forward as ``OPTIONS *``."""
+    async with raw_client(server) as raw:
+        await raw.send(b"OPTIONS http://t HTTP/1.1\r\nHost: t\r\n\r\n")
+        response = await raw.read_response()
+        assert (response.status, response.header("allow")) == (200, "GET, HEAD")
+        # With a path, or a query, it asks about that resource, and is routed.
+        await raw.send(b"OPTIONS http://t/only-get HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).status == 405
+        await raw.send(b"OPTIONS http://t?x HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert (await raw.read_response()).body == b"hello"  # "/", which takes any method
+
+
 async def test_options_asterisk_with_routes_that_are_not_a_router_has_no_allow():
     class Everything:
         def match(self, method, path):
