@@ -430,6 +430,26 @@ async def test_pipelined_requests_to_an_app_are_answered_in_order_in_one_write()
         assert bodies == [b"/0", b"/1", b"/2"]
 
 
+async def test_the_scope_headers_are_a_plain_list_the_app_may_change():
+    """Middleware (Starlette's MutableHeaders on a scope) edits them in place."""
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        headers = scope["headers"]
+        headers.append((b"x-added", b"1"))
+        headers[0] = (b"host", b"changed")
+        body = repr(sorted(headers)).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    async with serving(app) as (server, _), raw_client(server) as raw:
+        for _ in range(2):  # the second request's headers are its own again
+            await raw.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            response = await raw.read_response()
+            assert response.body == repr([(b"host", b"changed"), (b"x-added", b"1")]).encode()
+
+
 async def test_options_asterisk_reaches_the_app_with_the_path_asterisk():
     """RFC 9110 §9.3.7: the application answers for the server, as under uvicorn."""
     seen = []
