@@ -1056,9 +1056,10 @@ class HTTPConnection(asyncio.Protocol):
             # The core lets an authority-form target through with CONNECT
             # only (RFC 9112 §3.2.3). No route or application here can be a
             # tunnel: RFC 9110 §15.6.2's 501, for a method the server cannot
-            # serve for any resource. The connection goes on, as after any
-            # CONNECT that is not answered 2xx (RFC 9110 §9.3.6).
-            return self._send_plain(head, 501, "Not Implemented")
+            # serve for any resource. Then close: a client may have sent
+            # tunnel bytes after the head already, which must not be read
+            # as requests.
+            return self._send_plain(head, 501, "Not Implemented", close=True)
         elif target[:1] != b"/":
             # RFC 9112 §3.2.2: a server must accept the absolute form.
             scheme, _, rest = target.partition(b"://")

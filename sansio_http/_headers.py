@@ -9,8 +9,8 @@ says is not part of the value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Final, NoReturn, TypeAlias
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Final, NoReturn, TypeAlias, overload
 
 from ._abnf import FIELD_NAME_RE, FIELD_VALUE_RE
 from ._errors import LocalProtocolError, quote
@@ -53,7 +53,20 @@ def list_elements(value: bytes) -> list[bytes]:
     return [element for element in elements if element]
 
 
-class Headers(list[tuple[bytes, bytes]]):
+def _refuse(headers: Headers, *args: object, **kwargs: object) -> NoReturn:
+    """What every way of changing ``Headers`` does."""
+    raise TypeError("Headers are immutable: build new ones from a list of pairs")
+
+
+if TYPE_CHECKING:
+    # What type checkers see: the read-only sequence DESIGN.md promises, so
+    # that a change (``append``, ``headers[0] = ...``) is a type error too.
+    _HeadersBase = Sequence[tuple[bytes, bytes]]
+else:
+    _HeadersBase = list
+
+
+class Headers(_HeadersBase):
     """An immutable sequence of ``(name, value)`` pairs in wire order.
 
     Names are lowercased ``bytes``, values ``bytes`` without surrounding
@@ -80,7 +93,24 @@ class Headers(list[tuple[bytes, bytes]]):
     # hand (a few fields, scanned) and when names repeat.
     _index: dict[bytes, bytes] | None
 
+    if TYPE_CHECKING:
+        # The list's own, at run time.
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Iterator[tuple[bytes, bytes]]: ...
+        @overload
+        def __getitem__(self, index: int) -> tuple[bytes, bytes]: ...
+        @overload
+        def __getitem__(self, index: slice) -> list[tuple[bytes, bytes]]: ...
+        def __getitem__(
+            self, index: int | slice
+        ) -> tuple[bytes, bytes] | list[tuple[bytes, bytes]]: ...
+
     def __init__(self, fields: HeaderInput = ()) -> None:
+        # Only once: called again it would extend the fields (of an
+        # event's Headers, say) behind their index and raw lines. Every
+        # way of building Headers sets ``_raw_lines``.
+        if hasattr(self, "_raw_lines"):
+            _refuse(self)
         if isinstance(fields, Headers):
             fill_headers(self, fields)
             self._raw_names = fields._raw_names
@@ -121,7 +151,7 @@ class Headers(list[tuple[bytes, bytes]]):
             return _as_list(self) != list(other)
         return NotImplemented
 
-    def __hash__(self) -> int:  # type: ignore[override]
+    def __hash__(self) -> int:
         return hash(tuple(self))
 
     def __repr__(self) -> str:
@@ -132,11 +162,9 @@ class Headers(list[tuple[bytes, bytes]]):
         # list's own way would append to it, which is refused.
         return Headers, (self.raw_items(),)
 
-    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("Headers are immutable: build new ones from a list of pairs")
-
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    if not TYPE_CHECKING:  # type checkers see a Sequence, which has none of these
+        __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+        append = extend = insert = pop = remove = clear = sort = reverse = _refuse
 
     # --- lookups ----------------------------------------------------------
 
@@ -162,10 +190,11 @@ class Headers(list[tuple[bytes, bytes]]):
 
 
 #: The list's own methods, for building ``Headers`` (whose own are refused)
-#: and for comparing them as plain lists.
+#: and for comparing them as plain lists. (Type checkers, which see no
+#: list in ``Headers``, are told what they do.)
 new_headers: Final[Callable[[type[Headers]], Headers]] = list.__new__
-fill_headers: Final[Callable[[Headers, Iterable[tuple[bytes, bytes]]], None]] = list.extend
-_as_list: Final[Callable[[Headers], list[tuple[bytes, bytes]]]] = list.copy
+fill_headers: Final[Callable[[Headers, Iterable[tuple[bytes, bytes]]], None]] = list.extend  # type: ignore[assignment]
+_as_list: Final[Callable[[Headers], list[tuple[bytes, bytes]]]] = list.copy  # type: ignore[assignment]
 
 
 def _raw_names(headers: Headers) -> list[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import repeat
 from typing import Final
 
@@ -156,7 +157,7 @@ def check_line_lengths(lines: list[bytes], limits: Limits) -> None:
         raise RemoteProtocolError("a header field line is longer than the limit", 431)
 
 
-def single(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+def single(items: Sequence[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     """The one value of ``name``, refusing a field that must not repeat."""
     values = [value for item_name, value in items if item_name == name]
     if len(values) > 1:
@@ -164,7 +165,7 @@ def single(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     return values[0] if values else None
 
 
-def joined(items: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+def joined(items: Sequence[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     """A list-valued field's lines combined, as RFC 9110 §5.3 allows."""
     values = [value for item_name, value in items if item_name == name]
     return b", ".join(values) if values else None

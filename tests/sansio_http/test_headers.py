@@ -50,7 +50,7 @@ def test_equality_and_hash() -> None:
     assert repr(one) == "Headers([(b'a', b'1')])"
 
 
-def test_copying_headers_shares_their_fields() -> None:
+def test_copying_headers_keeps_their_fields_and_spelling() -> None:
     original = Headers([("X-A", "1")])
     copy = Headers(original)
     assert copy == original
@@ -70,6 +70,7 @@ _CHANGES: list[tuple[str, Callable[[Headers], object]]] = [
     ("clear", lambda h: h.clear()),
     ("sort", lambda h: h.sort()),
     ("reverse", lambda h: h.reverse()),
+    ("init-again", lambda h: h.__init__([("B", "2")])),  # type: ignore[misc]
 ]
 
 
@@ -79,6 +80,16 @@ def test_headers_cannot_be_changed(_: str, change: Callable[[Headers], object]) 
     with pytest.raises(TypeError, match="immutable"):
         change(headers)
     assert headers == [(b"a", b"1"), (b"c", b"3")]
+
+
+def test_the_headers_of_parsed_events_cannot_be_built_again() -> None:
+    parser = RequestParser()
+    request, end = parse_into(parser, bytearray(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+    for headers in (request.headers, end.headers):  # type: ignore[attr-defined]
+        before = list(headers)
+        with pytest.raises(TypeError, match="immutable"):
+            headers.__init__([("Host", "evil")])
+        assert list(headers) == before
 
 
 def test_headers_are_a_sequence_and_combine_into_plain_lists() -> None:
