@@ -1045,14 +1045,7 @@ class HTTPConnection(asyncio.Protocol):
         question = target.find(b"?")
         if question != -1:
             target, query = target[:question], target[question + 1 :]
-        if target == b"*":
-            # RFC 9110 §9.3.7: OPTIONS * (the core lets the asterisk through
-            # with OPTIONS only) asks about the server as a whole. An ASGI
-            # application is asked itself, with the path "*" as uvicorn
-            # gives it; for routes the server answers.
-            if not isinstance(server.routes, ASGIRoutes):
-                return await self._send_response(head, _server_options(server.routes))
-        elif method == "CONNECT":
+        if method == "CONNECT":
             # The core lets an authority-form target through with CONNECT
             # only (RFC 9112 §3.2.3). No route or application here can be a
             # tunnel: RFC 9110 §15.6.2's 501, for a method the server cannot
@@ -1060,7 +1053,7 @@ class HTTPConnection(asyncio.Protocol):
             # tunnel bytes after the head already, which must not be read
             # as requests.
             return self._send_plain(head, 501, "Not Implemented", close=True)
-        elif target[:1] != b"/":
+        if target[:1] != b"/" and target != b"*":
             # RFC 9112 §3.2.2: a server must accept the absolute form.
             scheme, _, rest = target.partition(b"://")
             if not _ or scheme.lower() not in (b"http", b"https"):
@@ -1071,12 +1064,16 @@ class HTTPConnection(asyncio.Protocol):
             elif method == "OPTIONS" and question == -1:
                 # RFC 9112 §3.2.4: OPTIONS of a URI with an empty path and
                 # no query is the server-wide one, which the last proxy
-                # would have sent as "*": answered as that.
+                # would have sent as "*".
                 target = b"*"
-                if not isinstance(server.routes, ASGIRoutes):
-                    return await self._send_response(head, _server_options(server.routes))
             else:
                 target = b"/"
+        if target == b"*" and not isinstance(server.routes, ASGIRoutes):
+            # RFC 9110 §9.3.7: OPTIONS * (the core lets the asterisk through
+            # with OPTIONS only) asks about the server as a whole. For
+            # routes the server answers; an ASGI application is asked
+            # itself, with the path "*" as uvicorn gives it.
+            return await self._send_response(head, _server_options(server.routes))
         # The router splits the raw path into segments and decodes each
         # parameter itself, so %2F stays inside its segment. Decoding here
         # first would decode twice: %252F would reach a handler as "/".
